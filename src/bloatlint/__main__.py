@@ -1,0 +1,3 @@
+from bloatlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""One requirement as written on a command line or in a list: ``torch==2.1``, ``x[extra]``,
+``git+https://host/org/repo@v1#egg=name``, ``name @ https://...``, ``./local/path``.
+
+Shared by every format that holds pip requirement strings outside a requirements file
+(environment.yml's ``pip:`` list, ``pip install`` in a Dockerfile, pyproject tables).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+_EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+_NAME_AT_URL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@\s*\S")
+_WHEEL_OR_SDIST = re.compile(
+    r"(?:^|/)([A-Za-z0-9][A-Za-z0-9._]*?)-\d[^/]*\.(?:whl|tar\.gz|zip|tar\.bz2)$"
+)
+
+
+@dataclass(frozen=True)
+class RequirementSpec:
+    """What bloatlint needs of one requirement: the canonical name and whether it is pinned."""
+
+    name: str
+    raw_name: str
+    pinned: bool
+    extras: frozenset[str]
+    marker: str | None = None
+    url: str | None = None
+
+
+def parse_requirement(text: str) -> RequirementSpec | None:
+    """The requirement ``text`` names, or None when it names no distribution (``.``, a bare
+    local path or URL without ``#egg=``). Raises ``ValueError`` for text that is malformed."""
+    text = text.strip()
+    if not text:
+        return None
+    egg = _EGG.search(text)
+    if not _NAME_AT_URL.match(text) and _is_url_or_path(text):
+        return _from_url(text, egg)
+    try:
+        req = Requirement(text)
+    except InvalidRequirement as error:
+        raise ValueError(f"invalid requirement {text!r}: {error}") from error
+    return RequirementSpec(
+        name=canonicalize_name(req.name),
+        raw_name=req.name,
+        pinned=bool(req.specifier) or req.url is not None,
+        extras=frozenset(req.extras),
+        marker=str(req.marker) if req.marker else None,
+        url=req.url,
+    )
+
+
+def _is_url_or_path(text: str) -> bool:
+    head = text.split("@", 1)[0]
+    return (
+        "://" in head
+        or text.startswith(("git+", "hg+", "svn+", "bzr+", ".", "/", "~"))
+        or text.endswith((".whl", ".tar.gz", ".zip"))
+    )
+
+
+def _from_url(text: str, egg: re.Match[str] | None) -> RequirementSpec | None:
+    if egg:
+        raw = egg.group(1)
+    else:
+        archive = _WHEEL_OR_SDIST.search(text.split("#", 1)[0])
+        if not archive:
+            return None
+        raw = archive.group(1)
+    raw, _, extras = raw.partition("[")
+    return RequirementSpec(
+        name=canonicalize_name(raw),
+        raw_name=raw,
+        pinned=True,
+        extras=frozenset(filter(None, extras.rstrip("]").split(","))),
+        url=text,
+    )
