@@ -1,0 +1,252 @@
+"""Why each declared package is, or is not, needed.
+
+The stages build on each other (cached, computed on first use):
+
+1. third-party imports: imports that are neither standard library nor the project's own;
+2. direct evidence per distribution: an import of one of its modules, a command it installs
+   being run, its module named as a string in code, or a ``[tool.bloatlint]`` setting;
+3. indirect evidence: a backend or plugin rule from the knowledge base, an entry-point plugin of
+   a used host (pytest plugins are loaded whenever pytest runs), type stubs of an imported
+   module, a metapackage whose members are used;
+4. dependencies of used packages, so that a deliberate pin of a transitive dependency is
+   recognised.
+
+Rules read the results; nothing here reads files.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from packaging.utils import canonicalize_name
+
+from bloatlint import knowledge
+from bloatlint.model import Declared, Import, Location
+from bloatlint.project import Project
+
+_DEV_DIRS = frozenset({"test", "tests", "testing", "docs", "doc", "benchmarks", "benchmark", ".github"})
+_DEV_FILES = frozenset({"conftest.py", "noxfile.py", "setup.py", "fabfile.py", "tasks.py"})
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason a distribution is needed. ``dev`` marks reasons that only hold while
+    developing (tests, CI, Makefile, pre-commit), which BLT103 distinguishes."""
+
+    kind: str
+    detail: str
+    location: Location | None = None
+    dev: bool = False
+
+    def __str__(self) -> str:
+        where = f" ({self.location})" if self.location else ""
+        return f"{self.detail}{where}"
+
+
+def is_dev_path(path: str) -> bool:
+    """Files that exist for developing the project, not for running it."""
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(part in _DEV_DIRS for part in parts[:-1])
+        or name in _DEV_FILES
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+    )
+
+
+class Analysis:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.names = project.names
+        self._direct: dict[str, list[Evidence]] = {}
+
+    @cached_property
+    def third_party_imports(self) -> tuple[Import, ...]:
+        stdlib = sys.stdlib_module_names
+        first_party = self.project.config.first_party
+        return tuple(
+            imp
+            for imp in self.project.imports
+            if imp.top_level not in stdlib
+            and imp.top_level != "__future__"
+            and imp.top_level not in first_party
+            and not self.project.first_party.is_local(imp.module, imp.location.path)
+        )
+
+    @cached_property
+    def _imported_prefixes(self) -> dict[str, list[Import]]:
+        """Every dotted prefix of every third-party import, with the imports behind it."""
+        prefixes: dict[str, list[Import]] = {}
+        for imp in self.third_party_imports:
+            parts = imp.module.split(".")
+            for end in range(1, len(parts) + 1):
+                prefixes.setdefault(".".join(parts[:end]), []).append(imp)
+        return prefixes
+
+    @cached_property
+    def _lowercase_prefixes(self) -> dict[str, str]:
+        return {prefix.lower(): prefix for prefix in self._imported_prefixes}
+
+    @cached_property
+    def declared_names(self) -> frozenset[str]:
+        return frozenset(item.name for item in self.project.declared)
+
+    @cached_property
+    def _commands_by_dist(self) -> dict[str, list[Evidence]]:
+        found: dict[str, list[Evidence]] = {}
+        for use in self.project.commands:
+            for dist in self._dists_for_command(use.name):
+                shown = f"python {use.name}" if use.module else use.name
+                evidence = Evidence("command", f"runs `{shown}`", use.location, use.dev)
+                found.setdefault(dist, []).append(evidence)
+        return found
+
+    def _dists_for_command(self, name: str) -> Iterable[str]:
+        if name.startswith("-m "):
+            module = name[3:]
+            return self.names.dists_for_module(module) or {canonicalize_name(module.split(".")[0])}
+        return self.names.dists_for_command(name) or {canonicalize_name(name)}
+
+    def direct_evidence(self, dist: str) -> list[Evidence]:
+        """Reasons that name the distribution itself: imports, commands, strings, settings."""
+        if dist not in self._direct:
+            self._direct[dist] = self._compute_direct(dist)
+        return self._direct[dist]
+
+    def _compute_direct(self, dist: str) -> list[Evidence]:
+        found = [*self._import_evidence(dist), *self._commands_by_dist.get(dist, [])]
+        found += self._string_evidence(dist)
+        if dist in self.project.config.used_packages:
+            found.append(Evidence("config", "listed in [tool.bloatlint] used-packages"))
+        return found
+
+    def _import_evidence(self, dist: str) -> list[Evidence]:
+        found: list[Evidence] = []
+        for module in self._modules(dist):
+            for imp in self._imports_of(module, dist):
+                dev = is_dev_path(imp.location.path)
+                found.append(Evidence("import", f"imported as `{imp.module}`", imp.location, dev))
+        return found
+
+    def _modules(self, dist: str) -> tuple[str, ...]:
+        modules = self.names.modules_of(dist)
+        return tuple(module.removesuffix("-stubs") for module in modules)
+
+    def _imports_of(self, module: str, dist: str) -> list[Import]:
+        imports = self._imported_prefixes.get(module)
+        if imports is None and not self.names.knows(dist):
+            # An unknown distribution's module is only guessed from its name, and names are
+            # often cased differently from modules (ipython provides IPython).
+            actual = self._lowercase_prefixes.get(module.lower())
+            imports = self._imported_prefixes.get(actual) if actual else None
+        return imports or []
+
+    def _string_evidence(self, dist: str) -> list[Evidence]:
+        strings = self.project.strings
+        for module in self._modules(dist):
+            if module in strings or any(text.startswith(module + ".") for text in strings):
+                return [Evidence("string", f"named as the string '{module}' in code")]
+        return []
+
+    def evidence(self, dist: str) -> list[Evidence]:
+        """Every reason the distribution is needed, direct first; empty when it is unused."""
+        direct = self.direct_evidence(dist)
+        return direct or self._indirect_evidence(dist)
+
+    def _indirect_evidence(self, dist: str) -> list[Evidence]:
+        return [
+            *self._plugin_evidence(dist),
+            *self._entry_point_evidence(dist),
+            *self._metapackage_evidence(dist),
+        ]
+
+    def _plugin_evidence(self, dist: str) -> list[Evidence]:
+        found: list[Evidence] = []
+        for rule in knowledge.plugins():
+            if rule.package != dist or not self._requirement_met(rule.requires_any):
+                continue
+            found += self._rule_matches(rule)
+        return found
+
+    def _requirement_met(self, requires_any: tuple[str, ...]) -> bool:
+        if not requires_any:
+            return True
+        return any(
+            name in self.declared_names or self.direct_evidence(name) for name in requires_any
+        )
+
+    def _rule_matches(self, rule: knowledge.PluginRule) -> list[Evidence]:
+        why = rule.why
+        for prefix in rule.imports:
+            for imp in self._imported_prefixes.get(prefix, []):
+                return [Evidence("plugin", why, imp.location, is_dev_path(imp.location.path))]
+        for pattern in rule.patterns:
+            for text in self.project.texts:
+                match = pattern.search(text.text)
+                if match:
+                    line = text.text.count("\n", 0, match.start()) + 1
+                    return [Evidence("plugin", why, Location(text.path, line), text.dev)]
+        for glob in rule.files:
+            for path in self.project.files:
+                if fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path.rsplit("/", 1)[-1], glob):
+                    return [Evidence("plugin", why, Location(path, 1))]
+        return []
+
+    def _entry_point_evidence(self, dist: str) -> list[Evidence]:
+        for group in self.names.facts(dist).entry_point_groups:
+            host = knowledge.PLUGIN_HOSTS.get(group)
+            if host and host != dist and self.direct_evidence(host):
+                first = self.direct_evidence(host)[0]
+                detail = f"a {host} plugin ({group}), loaded whenever {host} runs"
+                return [Evidence("entry-point", detail, first.location, first.dev)]
+        return []
+
+    def _metapackage_evidence(self, dist: str) -> list[Evidence]:
+        facts = self.names.facts(dist)
+        if facts.modules or facts.scripts or not self.names.knows(dist):
+            return []
+        for member in facts.requires:
+            if self.direct_evidence(member):
+                return [Evidence("metapackage", f"installs {member}, which is used")]
+        return []
+
+    @cached_property
+    def used(self) -> frozenset[str]:
+        """Declared distributions with any evidence of use."""
+        return frozenset(name for name in self.declared_names if self.evidence(name))
+
+    @cached_property
+    def needed_by_used(self) -> dict[str, str]:
+        """Every distribution some used declared distribution needs, directly or not, mapped
+        to the used declared distribution that brings it in."""
+        extras = self._declared_extras
+        needed: dict[str, str] = {}
+        for root in sorted(self.used):
+            stack = list(self.names.requires(root, extras.get(root, ())))
+            while stack:
+                name = stack.pop()
+                if name in needed or name == root:
+                    continue
+                needed[name] = root
+                stack.extend(self.names.requires(name))
+        return needed
+
+    @cached_property
+    def _declared_extras(self) -> dict[str, set[str]]:
+        extras: dict[str, set[str]] = {}
+        for item in self.project.declared:
+            extras.setdefault(item.name, set()).update(item.extras)
+        return extras
+
+    def is_unused(self, item: Declared) -> bool:
+        return not item.native and not item.transitive and not self.evidence(item.name)
+
+    def is_dev_only(self, dist: str) -> bool:
+        found = self.evidence(dist)
+        return bool(found) and all(evidence.dev for evidence in found)
+

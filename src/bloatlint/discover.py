@@ -1,0 +1,114 @@
+"""Walk a project tree the way a reviewer would look at it: skip version control, virtual
+environments, caches, build output and whatever ``.gitignore`` ignores.
+
+Directory symlinks are not followed (they are how loops happen); file symlinks are kept and
+their problems (dangling, looping) surface when the file is read.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".bloatlint_cache",
+        ".ipynb_checkpoints",
+        ".eggs",
+        "site-packages",
+        "build",
+        "dist",
+        ".idea",
+        ".vscode",
+        ".dvc",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The files of a project, as POSIX paths relative to ``root``, in a stable order."""
+
+    root: Path
+    files: tuple[str, ...]
+
+
+def walk(root: Path, exclude: tuple[str, ...] = ()) -> Tree:
+    excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
+    found: list[str] = []
+    _walk_dir(root, "", [], excluded, found)
+    found.sort()
+    return Tree(root, tuple(found))
+
+
+def _walk_dir(
+    directory: Path,
+    prefix: str,
+    ignores: list[tuple[str, pathspec.GitIgnoreSpec]],
+    excluded: pathspec.GitIgnoreSpec,
+    found: list[str],
+) -> None:
+    ignores = [*ignores, *_gitignore(directory, prefix)]
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        relative = prefix + entry.name
+        is_dir = _is_real_dir(entry)
+        if _ignored(relative, is_dir, ignores) or excluded.match_file(
+            relative + "/" if is_dir else relative
+        ):
+            continue
+        if is_dir:
+            if entry.name not in SKIPPED_DIRS and not _is_environment(entry.path):
+                _walk_dir(Path(entry.path), relative + "/", ignores, excluded, found)
+        elif entry.is_file() or entry.is_symlink():
+            found.append(relative)
+
+
+def _is_real_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_environment(path: str) -> bool:
+    """A virtual environment or conda prefix, whatever its folder is called."""
+    return os.path.exists(os.path.join(path, "pyvenv.cfg")) or os.path.isdir(
+        os.path.join(path, "conda-meta")
+    )
+
+
+def _gitignore(directory: Path, prefix: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+    try:
+        lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [(prefix, pathspec.GitIgnoreSpec.from_lines(lines.splitlines()))]
+
+
+def _ignored(
+    relative: str, is_dir: bool, ignores: list[tuple[str, pathspec.GitIgnoreSpec]]
+) -> bool:
+    for base, spec in ignores:
+        inner = relative[len(base) :]
+        if spec.match_file(inner + "/" if is_dir else inner):
+            return True
+    return False

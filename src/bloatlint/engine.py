@@ -1,0 +1,205 @@
+"""One run: discover → parse manifests and code → build the project → run rules → filter.
+
+Bad input never stops a run: a parser's ManifestError, an unreadable file or a parser bug
+becomes a BLT001 finding for that file and the other files are still analysed.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from bloatlint import rules
+from bloatlint.analysis import Analysis
+from bloatlint.code.commands import commands_from_shell, scan_commands
+from bloatlint.code.first_party import FirstParty
+from bloatlint.code.imports import CodeScan, scan_file
+from bloatlint.config import Config
+from bloatlint.discover import walk
+from bloatlint.manifests import ManifestFormat, format_for, formats, relative_path
+from bloatlint.model import (
+    CommandUse,
+    Declared,
+    Finding,
+    Location,
+    ManifestError,
+    ParsedFile,
+    ParseProblem,
+    Reference,
+    SourceText,
+)
+from bloatlint.project import Project
+from bloatlint.resolve.environment import find_environment
+from bloatlint.resolve.names import build_index
+from bloatlint.suppression import is_suppressed
+
+
+@dataclass(frozen=True)
+class Options:
+    root: Path
+    extra_files: tuple[Path, ...] = ()
+    python: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    findings: tuple[Finding, ...]
+    analysis: Analysis
+    summary: dict[str, object] = field(default_factory=dict)
+
+
+def run(options: Options, config: Config) -> Result:
+    project = build_project(options, config)
+    analysis = Analysis(project)
+    findings = [
+        finding
+        for rule in rules.all_rules()
+        if config.reports(rule.code)
+        for finding in rules.run(rule, analysis)
+        if not config.ignores_package(finding.code, finding.package)
+    ]
+    findings = _unsuppressed(findings, project)
+    findings.sort(key=lambda finding: finding.sort_key)
+    return Result(tuple(findings), analysis, _summary(project, findings))
+
+
+def build_project(options: Options, config: Config) -> Project:
+    root = options.root
+    tree = walk(root, config.exclude)
+    manifests = _parse_manifests(root, tree.files, options.extra_files)
+    code = _scan_code(root, tree.files)
+    command_scan = scan_commands(root, tree.files)
+    notebook_commands = [
+        use
+        for scan in code
+        for text, origin in scan.shell
+        for use in commands_from_shell(text, origin, dev=False)
+    ]
+    environment = find_environment(root, options.python)
+    python_files = tuple(path for path in tree.files if path.endswith(".py"))
+    return Project(
+        root=root,
+        files=tree.files,
+        declared=_unique(item for parsed in manifests for item in parsed.declared),
+        imports=tuple(imp for scan in code for imp in scan.imports),
+        commands=(
+            *(use for parsed in manifests for use in parsed.commands),
+            *command_scan.commands,
+            *notebook_commands,
+        ),
+        strings=frozenset(text for scan in code for text in scan.strings),
+        texts=(*_code_texts(root, code), *command_scan.texts),
+        problems=(
+            *(problem for parsed in manifests for problem in parsed.problems),
+            *(problem for scan in code for problem in scan.problems),
+            *command_scan.problems,
+        ),
+        first_party=FirstParty(root, python_files, config.source_roots),
+        names=build_index(environment, config),
+        config=config,
+        environment=environment.description if environment else None,
+    )
+
+
+def _parse_manifests(
+    root: Path, files: Iterable[str], extra_files: Iterable[Path]
+) -> list[ParsedFile]:
+    queue: deque[tuple[Path, ManifestFormat, Location | None]] = deque()
+    for relative in files:
+        fmt = format_for(PurePosixPath(relative))
+        if fmt is not None:
+            queue.append((root / relative, fmt, None))
+    for path in extra_files:
+        queue.append((path, _format_by_name(path), None))
+    parsed: list[ParsedFile] = []
+    seen: set[tuple[Path, str]] = set()
+    while queue:
+        path, fmt, referenced_at = queue.popleft()
+        key = (path.resolve(), fmt.name)
+        if key in seen:
+            continue
+        seen.add(key)
+        result = _parse_one(path, root, fmt, referenced_at)
+        parsed.append(result)
+        queue.extend(
+            (ref.path, formats()[ref.format], ref.location)
+            for ref in result.references
+            if ref.format in formats()
+        )
+    return parsed
+
+
+def _format_by_name(path: Path) -> ManifestFormat:
+    fmt = format_for(PurePosixPath(path.name))
+    if fmt is not None:
+        return fmt
+    if path.suffix in {".yml", ".yaml"}:
+        return formats()["conda"]
+    if path.suffix == ".toml":
+        return formats()["pyproject"]
+    return formats()["requirements"]
+
+
+def _parse_one(
+    path: Path, root: Path, fmt: ManifestFormat, referenced_at: Location | None
+) -> ParsedFile:
+    relative = relative_path(path, root)
+    if referenced_at is not None and not path.exists():
+        message = f"{relative} is referenced here but does not exist"
+        return ParsedFile(problems=(ParseProblem(referenced_at, message),))
+    try:
+        return fmt.parse(path, root)
+    except ManifestError as error:
+        return ParsedFile(problems=(ParseProblem(error.location, error.message),))
+    except (OSError, UnicodeDecodeError) as error:
+        return ParsedFile(problems=(ParseProblem(Location(relative, 1), f"cannot read: {error}"),))
+    except Exception as error:  # a parser bug must not hide the other files' findings
+        message = f"bloatlint could not parse this {fmt.name} file (internal error: {error!r})"
+        return ParsedFile(problems=(ParseProblem(Location(relative, 1), message),))
+
+
+def _scan_code(root: Path, files: Iterable[str]) -> list[CodeScan]:
+    return [scan_file(root / path, root) for path in files if path.endswith((".py", ".ipynb"))]
+
+
+def _code_texts(root: Path, code: list[CodeScan]) -> list[SourceText]:
+    return [text for scan in code for text in getattr(scan, "texts", ())]
+
+
+def _unique(items: Iterable[Declared]) -> tuple[Declared, ...]:
+    seen: dict[tuple[Location, str], Declared] = {}
+    for item in items:
+        seen.setdefault((item.location, item.name), item)
+    return tuple(seen.values())
+
+
+def _unsuppressed(findings: list[Finding], project: Project) -> list[Finding]:
+    codes: dict[Location, frozenset[str]] = {}
+    for item in project.declared:
+        codes[item.location] = codes.get(item.location, frozenset()) | item.suppressed
+    for imp in project.imports:
+        codes[imp.location] = codes.get(imp.location, frozenset()) | imp.suppressed
+    return [
+        finding
+        for finding in findings
+        if not is_suppressed(finding.code, codes.get(finding.location, frozenset()))
+    ]
+
+
+def _summary(project: Project, findings: list[Finding]) -> dict[str, object]:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    return {
+        "files": len(project.files),
+        "declared": len(project.declared),
+        "imports": len(project.imports),
+        "environment": project.environment,
+        "findings": dict(sorted(counts.items())),
+        "sizes": "unknown",
+    }
+
+
+__all__ = ["CommandUse", "Options", "Result", "SourceText", "run"]

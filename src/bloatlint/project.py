@@ -1,0 +1,37 @@
+"""Everything the rules look at, gathered once per run by the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bloatlint.config import Config
+from bloatlint.model import CommandUse, Declared, Import, ParseProblem, SourceText
+
+if TYPE_CHECKING:
+    from bloatlint.code.first_party import FirstParty
+    from bloatlint.resolve.names import NameIndex
+
+
+@dataclass(frozen=True)
+class Project:
+    """A parsed project: declarations, code facts and the knowledge to connect them.
+
+    ``texts`` hold the raw text of code, notebooks, configuration, scripts and CI files for
+    evidence rules; ``strings`` the module-like string constants found in code.
+    """
+
+    root: Path
+    files: tuple[str, ...]
+    declared: tuple[Declared, ...]
+    imports: tuple[Import, ...]
+    commands: tuple[CommandUse, ...]
+    strings: frozenset[str]
+    texts: tuple[SourceText, ...]
+    problems: tuple[ParseProblem, ...]
+    first_party: FirstParty
+    names: NameIndex
+    config: Config = field(default_factory=Config)
+    dockerfiles: tuple[Any, ...] = ()
+    environment: str | None = None

@@ -1,0 +1,1 @@
+"""From names to distributions: installed environments, bundled knowledge, dependency graphs."""

@@ -1,0 +1,140 @@
+"""Import names, command names and distributions, in both directions.
+
+Facts come from three layers, later ones winning for the distributions they describe: the
+bundled knowledge (``knowledge/distributions.json``, read from real wheels), an installed
+environment when one is found, and the project's ``[tool.bloatlint]`` settings. A distribution
+no layer knows is assumed to provide the module its name suggests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from bloatlint import knowledge
+from bloatlint.config import Config
+from bloatlint.resolve.environment import Environment
+
+
+@dataclass(frozen=True)
+class DistFacts:
+    """What is known of one distribution, from the best source that knows it."""
+
+    name: str
+    modules: tuple[str, ...]
+    scripts: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    extras: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    entry_point_groups: tuple[str, ...] = ()
+    display_name: str = ""
+    source: str = "guess"
+
+
+class NameIndex:
+    """Answers: which distributions provide this module or command, and what does one need."""
+
+    def __init__(self, facts: Iterable[DistFacts]) -> None:
+        self._facts: dict[str, DistFacts] = {}
+        for fact in facts:
+            self._facts[fact.name] = fact
+        self._by_module: dict[str, set[str]] = {}
+        self._by_script: dict[str, set[str]] = {}
+        for fact in self._facts.values():
+            for module in fact.modules:
+                self._by_module.setdefault(module, set()).add(fact.name)
+            for script in fact.scripts:
+                self._by_script.setdefault(script, set()).add(fact.name)
+
+    def facts(self, dist: str) -> DistFacts:
+        known = self._facts.get(dist)
+        return known if known is not None else DistFacts(dist, guessed_modules(dist))
+
+    def knows(self, dist: str) -> bool:
+        return dist in self._facts
+
+    def modules_of(self, dist: str) -> tuple[str, ...]:
+        return self.facts(dist).modules
+
+    def dists_for_module(self, module: str) -> frozenset[str]:
+        """Distributions providing ``module`` (the longest known dotted prefix wins, so
+        ``google.protobuf.message`` finds protobuf, not every ``google`` namespace member)."""
+        parts = module.split(".")
+        for end in range(len(parts), 0, -1):
+            found = self._by_module.get(".".join(parts[:end]))
+            if found:
+                return frozenset(found)
+        return frozenset()
+
+    def dists_for_command(self, command: str) -> frozenset[str]:
+        return frozenset(self._by_script.get(command, ()))
+
+    def requires(self, dist: str, extras: Iterable[str] = ()) -> frozenset[str]:
+        fact = self.facts(dist)
+        needed = set(fact.requires)
+        for extra in extras:
+            needed.update(fact.extras.get(extra, ()))
+        return frozenset(needed)
+
+    def display_name(self, dist: str) -> str:
+        return self.facts(dist).display_name or dist
+
+
+def guessed_modules(dist: str) -> tuple[str, ...]:
+    """The import names a distribution nobody describes most likely provides."""
+    base = dist.replace("-", "_").replace(".", "_")
+    guesses = {base}
+    for prefix in ("python_", "py_"):
+        if base.startswith(prefix):
+            guesses.add(base[len(prefix) :])
+    for suffix in ("_python", "_py"):
+        if base.endswith(suffix):
+            guesses.add(base[: -len(suffix)])
+    return tuple(sorted(guesses))
+
+
+def build_index(environment: Environment | None, config: Config) -> NameIndex:
+    facts = {fact.name: fact for fact in [*_knowledge_facts(), *_environment_facts(environment)]}
+    for name in sorted(set(config.import_names) | set(config.commands)):
+        base = facts.get(name, DistFacts(name, ()))
+        facts[name] = replace(
+            base,
+            modules=tuple(config.import_names.get(name, ())) + base.modules
+            or guessed_modules(name),
+            scripts=base.scripts + tuple(config.commands.get(name, ())),
+            source="config",
+        )
+    return NameIndex(facts.values())
+
+
+def _knowledge_facts() -> list[DistFacts]:
+    return [
+        DistFacts(
+            name=info.name,
+            modules=info.modules or guessed_modules(info.name),
+            scripts=info.scripts,
+            requires=info.requires,
+            extras=info.extras,
+            entry_point_groups=info.entry_point_groups,
+            display_name=getattr(info, "display_name", "") or "",
+            source="knowledge",
+        )
+        for info in knowledge.distributions().values()
+    ]
+
+
+def _environment_facts(environment: Environment | None) -> list[DistFacts]:
+    if environment is None:
+        return []
+    return [
+        DistFacts(
+            name=dist.name,
+            modules=dist.modules or guessed_modules(dist.name),
+            scripts=dist.scripts,
+            requires=dist.requires,
+            extras=dist.extras,
+            entry_point_groups=dist.entry_point_groups,
+            display_name=dist.display_name,
+            source="installed",
+        )
+        for dist in environment.dists
+    ]

@@ -1,0 +1,72 @@
+"""BLT102: an import of a third-party package that no manifest declares.
+
+The code works on the developer's machine because the package happens to be installed
+(often as a dependency of something else), and breaks in a debloated image, or the day the
+other package stops depending on it.
+
+Why it matters: removing bloat is only safe when every package the code needs is declared.
+
+Example::
+
+    # train.py                    # requirements.txt
+    import yaml                   torch
+
+    train.py:1:1: BLT102 yaml is imported but no manifest declares PyYAML
+
+Fix: declare the package (here ``PyYAML``) in the manifest that installs the code's
+dependencies. Imports guarded by ``try: ... except ImportError`` or ``if TYPE_CHECKING`` are
+optional and never reported; ``# noqa: BLT102`` on the import line silences one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from packaging.utils import canonicalize_name
+
+from bloatlint.analysis import Analysis
+from bloatlint.model import Finding, Import
+from bloatlint.rules import Rule
+
+
+def check(analysis: Analysis) -> Iterator[Finding]:
+    declared = analysis.declared_names
+    for imp in analysis.third_party_imports:
+        if imp.optional:
+            continue
+        candidates = _providers(analysis, imp)
+        if candidates & declared:
+            continue
+        if not analysis.names.dists_for_module(imp.module) and _guessed_match(analysis, imp):
+            continue
+        yield _finding(analysis, imp, sorted(candidates))
+
+
+def _providers(analysis: Analysis, imp: Import) -> frozenset[str]:
+    return analysis.names.dists_for_module(imp.module) or frozenset(
+        {canonicalize_name(imp.top_level)}
+    )
+
+
+def _guessed_match(analysis: Analysis, imp: Import) -> bool:
+    """An undescribed declared distribution whose guessed module is this import."""
+    lowered = imp.top_level.lower()
+    return any(
+        not analysis.names.knows(name)
+        and lowered in (module.lower() for module in analysis.names.modules_of(name))
+        for name in analysis.declared_names
+    )
+
+
+def _finding(analysis: Analysis, imp: Import, candidates: list[str]) -> Finding:
+    preferred = sorted(candidates, key=lambda name: (name != canonicalize_name(imp.top_level), name))
+    shown = [analysis.names.display_name(name) for name in preferred[:3]]
+    if len(preferred) == 1:
+        wanted = shown[0]
+    else:
+        wanted = "any of " + ", ".join(shown) + (", ..." if len(preferred) > 3 else "")
+    text = f"{imp.top_level} is imported but no manifest declares {wanted}"
+    return Finding("BLT102", imp.location, text, preferred[0])
+
+
+RULE = Rule("BLT102", "undeclared-import", "An import that no manifest declares", check, __doc__ or "")
