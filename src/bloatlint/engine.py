@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from bloatlint import rules
-from bloatlint.analysis import Analysis
+from bloatlint.analysis import Analysis, is_dev_path
 from bloatlint.code.commands import commands_from_shell, scan_commands
 from bloatlint.code.first_party import FirstParty
 from bloatlint.code.imports import CodeScan, scan_file
@@ -69,7 +69,8 @@ def build_project(options: Options, config: Config) -> Project:
     root = options.root
     tree = walk(root, config.exclude)
     manifests = _parse_manifests(root, tree.files, options.extra_files)
-    code = _scan_code(root, tree.files)
+    code_files = [path for path in tree.files if path.endswith((".py", ".ipynb"))]
+    code = [scan_file(root / path, root) for path in code_files]
     command_scan = scan_commands(root, tree.files)
     notebook_commands = [
         use
@@ -90,7 +91,7 @@ def build_project(options: Options, config: Config) -> Project:
             *notebook_commands,
         ),
         strings=frozenset(text for scan in code for text in scan.strings),
-        texts=(*_code_texts(root, code), *command_scan.texts),
+        texts=(*_code_texts(code_files, code), *command_scan.texts),
         problems=(
             *(problem for parsed in manifests for problem in parsed.problems),
             *(problem for scan in code for problem in scan.problems),
@@ -160,12 +161,12 @@ def _parse_one(
         return ParsedFile(problems=(ParseProblem(Location(relative, 1), message),))
 
 
-def _scan_code(root: Path, files: Iterable[str]) -> list[CodeScan]:
-    return [scan_file(root / path, root) for path in files if path.endswith((".py", ".ipynb"))]
-
-
-def _code_texts(root: Path, code: list[CodeScan]) -> list[SourceText]:
-    return [text for scan in code for text in getattr(scan, "texts", ())]
+def _code_texts(paths: Iterable[str], code: list[CodeScan]) -> list[SourceText]:
+    return [
+        SourceText(path, scan.text, is_dev_path(path))
+        for path, scan in zip(paths, code, strict=True)
+        if scan.text
+    ]
 
 
 def _unique(items: Iterable[Declared]) -> tuple[Declared, ...]:

@@ -51,20 +51,28 @@ def _parser() -> tree_sitter.Parser:
 
 def parse_commands(text: str) -> list[SimpleCommand]:
     """Every simple command in ``text`` (including those inside ``$(...)``), in source order."""
-    tree = _parser().parse(text.encode("utf-8", "surrogateescape"))
-    return list(_commands(tree.root_node))
+    source = text.encode("utf-8", "surrogateescape")
+    tree = _parser().parse(source)
+    return list(_commands(tree.root_node, source))
 
 
-def _commands(node: tree_sitter.Node) -> Iterator[SimpleCommand]:
+def _commands(node: tree_sitter.Node, source: bytes) -> Iterator[SimpleCommand]:
     if node.type == "command":
-        command = _simple_command(node)
+        command = _simple_command(node, source)
         if command.words:
             yield command
     for child in node.children:
-        yield from _commands(child)
+        yield from _commands(child, source)
 
 
-def _simple_command(node: tree_sitter.Node) -> SimpleCommand:
+def _column(node: tree_sitter.Node, source: bytes) -> int:
+    """tree-sitter counts columns in UTF-8 bytes; callers index characters."""
+    byte_column = node.start_point[1]
+    line_start = node.start_byte - byte_column
+    return len(source[line_start : node.start_byte].decode("utf-8", "surrogateescape"))
+
+
+def _simple_command(node: tree_sitter.Node, source: bytes) -> SimpleCommand:
     words: list[Word] = []
     assignments: list[tuple[str, str]] = []
     for child in node.children:
@@ -72,8 +80,31 @@ def _simple_command(node: tree_sitter.Node) -> SimpleCommand:
             name, _, value = _node_text(child).partition("=")
             assignments.append((name, _unquote(value)))
         elif child.type == "command_name" or child.type in _WORD_TYPES:
-            words.append(Word(_word_text(child), child.start_point[0], child.start_point[1]))
+            words.append(Word(_word_text(child), child.start_point[0], _column(child, source)))
+    words.extend(
+        Word(_word_text(extra), extra.start_point[0], _column(extra, source))
+        for extra in _words_after_redirect(node)
+    )
     return SimpleCommand(tuple(words), tuple(assignments))
+
+
+def _words_after_redirect(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """tree-sitter-bash gives ``cmd a >log b c`` the destinations ``log b c``; bash redirects to
+    ``log`` only, and ``b c`` are arguments of ``cmd`` (``pip install torch>=2 numpy``). In
+    ``x && cmd a >log b`` the redirect hangs on the list; its words belong to the last command."""
+    redirects = [child for child in node.children if child.type == "file_redirect"]
+    inner, parent = node, node.parent
+    while parent is not None and parent.type in ("list", "pipeline"):
+        if parent.named_children[-1].id != inner.id:
+            break
+        inner, parent = parent, parent.parent
+    if parent is not None and parent.type == "redirected_statement":
+        body = parent.child_by_field_name("body")
+        if body is not None and body.id == inner.id:
+            redirects += parent.children_by_field_name("redirect")
+    for redirect in redirects:
+        if redirect.type == "file_redirect":
+            yield from redirect.children_by_field_name("destination")[1:]
 
 
 _WORD_TYPES = frozenset(

@@ -1,0 +1,100 @@
+"""The project's own modules, so that ``import utils`` is not taken for a PyPI package.
+
+Python finds an absolute import on ``sys.path``. For project code that is the project root, a
+``src/`` folder, configured source roots, and the folder of a script being run. A module is
+``x.py``, ``x.pyi`` or an extension ``x.*.so``/``x.pyd``; a package is a folder with an
+``__init__.py`` or a namespace package (a folder without one that holds Python files). A folder
+with no Python files (``wandb/`` run logs, ``data/``) is not a module.
+
+The script rule is what keeps ``utils/loggers/__init__.py: import wandb`` third-party although
+``utils/loggers/wandb/`` exists: ``utils/loggers`` is a package, its folder is never on
+``sys.path``, so Python finds the real ``wandb``. For a file inside a package, the folder on
+``sys.path`` is the nearest ancestor that is not a package (the folder of the script that
+imports the package, or pytest's rootdir-relative base); for a file whose own folder is not a
+package that ancestor is the folder itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+_SOURCE_SUFFIXES = (".py", ".pyi")
+_EXTENSION_SUFFIXES = (".so", ".pyd")
+
+
+class FirstParty:
+    """Answers whether an absolute import names one of the project's own modules.
+
+    ``files`` are POSIX paths relative to ``root`` (non-Python files are ignored);
+    ``source_roots`` are extra import roots from the configuration, relative to ``root`` or
+    absolute inside it.
+    """
+
+    def __init__(self, root: Path, files: Iterable[str], source_roots: Iterable[str] = ()) -> None:
+        self._names_in: defaultdict[str, set[str]] = defaultdict(set)
+        self._packages: set[str] = set()
+        for relative in files:
+            self._add(PurePosixPath(relative))
+        extra = (_relative_folder(root, folder) for folder in source_roots)
+        self._roots = tuple(dict.fromkeys(["", "src", *extra]))
+
+    def _add(self, path: PurePosixPath) -> None:
+        name = _module_name(path.name)
+        if name is None:
+            return
+        folders = [_folder(parent) for parent in path.parents]
+        if name == "__init__" and path.suffix == ".py":
+            self._packages.add(folders[0])
+        self._names_in[folders[0]].add(name)
+        for depth, folder in enumerate(folders[1:], start=1):
+            self._names_in[folder].add(path.parent.parts[len(path.parent.parts) - depth])
+
+    def is_local(self, module: str, importer: str) -> bool:
+        """Whether absolute ``import module`` in the file ``importer`` finds a project module."""
+        top = module.split(".", 1)[0]
+        if any(top in self._names_in.get(root, ()) for root in self._roots):
+            return True
+        return top in self._names_in.get(self._script_folder(importer), ())
+
+    def first_party_names(self) -> frozenset[str]:
+        """Top-level module and package names at the import roots."""
+        names: set[str] = set()
+        for root in self._roots:
+            names.update(self._names_in.get(root, ()))
+        names.discard("__init__")
+        return frozenset(names)
+
+    def _script_folder(self, importer: str) -> str:
+        folder = _folder(PurePosixPath(importer).parent)
+        while folder in self._packages:
+            folder = _folder(PurePosixPath(folder).parent)
+        return folder
+
+
+def _module_name(filename: str) -> str | None:
+    if filename.endswith(_SOURCE_SUFFIXES):
+        return filename.rsplit(".", 1)[0]
+    if filename.endswith(_EXTENSION_SUFFIXES):
+        # foo.cpython-311-x86_64-linux-gnu.so, foo.abi3.so, foo.pyd
+        return filename.split(".", 1)[0]
+    return None
+
+
+def _folder(path: PurePosixPath) -> str:
+    text = path.as_posix()
+    return "" if text == "." else text
+
+
+def _relative_folder(root: Path, folder: str) -> str:
+    path = Path(folder)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(root)
+        except ValueError:
+            return path.as_posix()
+    return _folder(PurePosixPath(path.as_posix()))

@@ -1,0 +1,1 @@
+"""Tests of the code scanners: imports, first-party modules, commands."""

@@ -1,0 +1,5 @@
+import torch
+from sklearn.linear_model import LogisticRegression
+
+model = LogisticRegression()
+print(torch.cuda.is_available())

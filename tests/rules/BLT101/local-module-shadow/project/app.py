@@ -1,0 +1,3 @@
+import chromadb
+
+client = chromadb.Client()

@@ -1,0 +1,2 @@
+def collection():
+    return None

@@ -1,0 +1,3 @@
+import chromadb
+
+chromadb.collection()

@@ -1,0 +1,3 @@
+import requests
+
+print(requests.get("https://index.example/simple").status_code)
