@@ -200,7 +200,11 @@ class Analysis:
     def _entry_point_evidence(self, dist: str) -> list[Evidence]:
         for group in self.names.facts(dist).entry_point_groups:
             host = knowledge.PLUGIN_HOSTS.get(group)
-            if host and host != dist and self.direct_evidence(host):
+            # Libraries that merely also register a plugin (hypothesis for pytest) are
+            # needed only if used as libraries; plugins are named after their host.
+            if not host or not dist.startswith(f"{host}-"):
+                continue
+            if self.direct_evidence(host):
                 first = self.direct_evidence(host)[0]
                 detail = f"a {host} plugin ({group}), loaded whenever {host} runs"
                 return [Evidence("entry-point", detail, first.location, first.dev)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from bloatlint import rules
@@ -19,6 +19,8 @@ from bloatlint.code.imports import CodeScan, scan_file
 from bloatlint.config import Config
 from bloatlint.discover import walk
 from bloatlint.manifests import ManifestFormat, format_for, formats, relative_path
+from bloatlint.manifests.dockerfile import FORMAT as dockerfile_format
+from bloatlint.manifests.dockerfile import dockerfile_contents, parse_dockerfile
 from bloatlint.model import (
     CommandUse,
     Declared,
@@ -68,7 +70,7 @@ def run(options: Options, config: Config) -> Result:
 def build_project(options: Options, config: Config) -> Project:
     root = options.root
     tree = walk(root, config.exclude)
-    manifests = _parse_manifests(root, tree.files, options.extra_files)
+    manifests = _parse_manifests(root, tree.files, options.extra_files, config.target)
     code_files = [path for path in tree.files if path.endswith((".py", ".ipynb"))]
     code = [scan_file(root / path, root) for path in code_files]
     command_scan = scan_commands(root, tree.files)
@@ -100,12 +102,17 @@ def build_project(options: Options, config: Config) -> Project:
         first_party=FirstParty(root, python_files, config.source_roots),
         names=build_index(environment, config),
         config=config,
+        dockerfiles=tuple(
+            parse_dockerfile(root / path, root, config.target)
+            for path in tree.files
+            if dockerfile_format.matches(PurePosixPath(path))
+        ),
         environment=environment.description if environment else None,
     )
 
 
 def _parse_manifests(
-    root: Path, files: Iterable[str], extra_files: Iterable[Path]
+    root: Path, files: Iterable[str], extra_files: Iterable[Path], target: str | None
 ) -> list[ParsedFile]:
     queue: deque[tuple[Path, ManifestFormat, Location | None]] = deque()
     for relative in files:
@@ -122,7 +129,7 @@ def _parse_manifests(
         if key in seen:
             continue
         seen.add(key)
-        result = _parse_one(path, root, fmt, referenced_at)
+        result = _parse_one(path, root, _with_target(fmt, target), referenced_at)
         parsed.append(result)
         queue.extend(
             (ref.path, formats()[ref.format], ref.location)
@@ -130,6 +137,15 @@ def _parse_manifests(
             if ref.format in formats()
         )
     return parsed
+
+
+def _with_target(fmt: ManifestFormat, target: str | None) -> ManifestFormat:
+    """The Dockerfile format building ``target`` instead of the last stage."""
+    if fmt.name != "dockerfile" or target is None:
+        return fmt
+    return replace(
+        fmt, parse=lambda path, root: dockerfile_contents(parse_dockerfile(path, root, target), root)
+    )
 
 
 def _format_by_name(path: Path) -> ManifestFormat:
@@ -177,16 +193,32 @@ def _unique(items: Iterable[Declared]) -> tuple[Declared, ...]:
 
 
 def _unsuppressed(findings: list[Finding], project: Project) -> list[Finding]:
-    codes: dict[Location, frozenset[str]] = {}
-    for item in project.declared:
-        codes[item.location] = codes.get(item.location, frozenset()) | item.suppressed
-    for imp in project.imports:
-        codes[imp.location] = codes.get(imp.location, frozenset()) | imp.suppressed
+    at_location: dict[Location, frozenset[str]] = {}
+    for item in (*project.declared, *project.imports):
+        at_location[item.location] = at_location.get(item.location, frozenset()) | item.suppressed
+    spans = _instruction_spans(project)
     return [
         finding
         for finding in findings
-        if not is_suppressed(finding.code, codes.get(finding.location, frozenset()))
+        if not is_suppressed(finding.code, at_location.get(finding.location, frozenset()))
+        and not any(
+            is_suppressed(finding.code, codes)
+            for first, last, codes in spans.get(finding.location.path, ())
+            if first <= finding.location.line <= last
+        )
     ]
+
+
+def _instruction_spans(project: Project) -> dict[str, list[tuple[int, int, frozenset[str]]]]:
+    """Dockerfile instructions carrying a suppression comment, as line ranges per file."""
+    spans: dict[str, list[tuple[int, int, frozenset[str]]]] = {}
+    for dockerfile in project.dockerfiles:
+        for stage in dockerfile.stages:
+            for instruction in stage.instructions:
+                if instruction.suppressed:
+                    span = (instruction.location.line, instruction.end_line, instruction.suppressed)
+                    spans.setdefault(dockerfile.relative, []).append(span)
+    return spans
 
 
 def _summary(project: Project, findings: list[Finding]) -> dict[str, object]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bloatlint.config import Config
 from bloatlint.model import CommandUse, Declared, Import, ParseProblem, SourceText
 
 if TYPE_CHECKING:
     from bloatlint.code.first_party import FirstParty
+    from bloatlint.manifests.dockerfile import Dockerfile
     from bloatlint.resolve.names import NameIndex
 
 
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 class Project:
     """A parsed project: declarations, code facts and the knowledge to connect them.
 
-    ``texts`` hold the raw text of code, notebooks, configuration, scripts and CI files for
+    ``dockerfiles`` are the full models of every Dockerfile (stages, instructions, shell
+    commands) for the container rules; ``texts`` hold the raw text of code, notebooks, configuration, scripts and CI files for
     evidence rules; ``strings`` the module-like string constants found in code.
     """
 
@@ -33,5 +35,5 @@ class Project:
     first_party: FirstParty
     names: NameIndex
     config: Config = field(default_factory=Config)
-    dockerfiles: tuple[Any, ...] = ()
+    dockerfiles: tuple[Dockerfile, ...] = ()
     environment: str | None = None

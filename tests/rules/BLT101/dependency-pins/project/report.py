@@ -1,3 +1,3 @@
-import pandas
+import requests
 
-print(pandas.DataFrame())
+print(requests.get("https://index.example/simple").status_code)
