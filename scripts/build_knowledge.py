@@ -37,7 +37,6 @@ from email.parser import HeaderParser
 from pathlib import Path
 from typing import Protocol
 
-from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import (
@@ -181,7 +180,7 @@ def http_get(url: str, headers: Mapping[str, str], method: str = "GET") -> Respo
         except urllib.error.HTTPError as error:
             if error.code == 404:
                 raise NotFoundError(url) from error
-            if error.code != 429 and error.code < 500 or attempt == ATTEMPTS - 1:
+            if (error.code != 429 and error.code < 500) or attempt == ATTEMPTS - 1:
                 raise
         except (urllib.error.URLError, TimeoutError, ConnectionError):
             if attempt == ATTEMPTS - 1:
@@ -290,7 +289,12 @@ def _member(directory: bytes, position: int) -> tuple[ZipMember, int]:
     if fields[0] != b"PK\x01\x02":
         raise ZipFormatError(f"bad central directory entry at {position}")
     flags, method, compressed, uncompressed = fields[3], fields[4], fields[8], fields[9]
-    name_length, extra_length, comment_length, offset = fields[10], fields[11], fields[12], fields[16]
+    name_length, extra_length, comment_length, offset = (
+        fields[10],
+        fields[11],
+        fields[12],
+        fields[16],
+    )
     start = position + _CENTRAL.size
     raw_name = directory[start : start + name_length]
     name = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
@@ -382,6 +386,18 @@ def module_name(filename: str) -> str | None:
     return extension_module_name(filename)
 
 
+_DATA_SITE_PACKAGES = re.compile(r"^lib/python3[^/]*/site-packages/(.+)$")
+
+
+def _installed_data_path(kind: str, rest: str) -> str | None:
+    """Where a ``.data/<kind>/<rest>`` member lands relative to site-packages, if it does:
+    purelib and platlib, and data files placed under ``lib/python3.X/site-packages``."""
+    if kind in ("purelib", "platlib"):
+        return rest or None
+    match = _DATA_SITE_PACKAGES.match(rest) if kind == "data" else None
+    return match.group(1) if match else None
+
+
 def installed_paths(names: Iterable[str], data_dir: str) -> tuple[list[str], list[str]]:
     """Paths as installed in site-packages, and the scripts ``.data/scripts/`` installs."""
     paths: list[str] = []
@@ -389,14 +405,14 @@ def installed_paths(names: Iterable[str], data_dir: str) -> tuple[list[str], lis
     for name in names:
         if name.endswith("/") or name.split("/", 1)[0].endswith(".dist-info"):
             continue
-        if name.startswith(data_dir + "/"):
-            kind, _, rest = name[len(data_dir) + 1 :].partition("/")
-            if kind in ("purelib", "platlib") and rest:
-                paths.append(rest)
-            elif kind == "scripts" and rest and "/" not in rest:
-                scripts.append(rest)
+        if not name.startswith(data_dir + "/"):
+            paths.append(name)
             continue
-        paths.append(name)
+        kind, _, rest = name[len(data_dir) + 1 :].partition("/")
+        if kind == "scripts" and rest and "/" not in rest:
+            scripts.append(rest)
+        elif (path := _installed_data_path(kind, rest)) is not None:
+            paths.append(path)
     return paths, scripts
 
 
@@ -472,7 +488,10 @@ def top_level_candidates(tree: _Tree) -> list[str]:
 
 
 def derive_modules(
-    tree: _Tree, top_level: Sequence[str] | None, is_declared: Callable[[str], bool]
+    tree: _Tree,
+    top_level: Sequence[str] | None,
+    is_declared: Callable[[str], bool],
+    own_module: str = "",
 ) -> list[str]:
     """Importable paths, each top-level directory deepened through namespace packages.
     ``top_level.txt`` chooses among the listing's top-level names (it can be stale: names it
@@ -485,7 +504,7 @@ def derive_modules(
         chosen = [n for n in found if n in given] or found
     modules: set[str] = set()
     for name in chosen:
-        if name in JUNK_MODULES:
+        if name in JUNK_MODULES and name != own_module:
             continue
         if name in tree.python_dirs:
             modules.update(deepen(tree, name, is_declared))
@@ -575,7 +594,8 @@ def read_wheel(source: ByteSource, filename: str) -> WheelFacts:
     paths, data_scripts = installed_paths((m.name for m in members), data_dir)
     tree = build_tree(paths)
     top_level = top_level_text.split() if top_level_text is not None else None
-    modules = derive_modules(tree, top_level, _namespace_check(tree, reader, declared))
+    own_module = canonicalize_name(filename.split("-", 1)[0]).replace("-", "_")
+    modules = derive_modules(tree, top_level, _namespace_check(tree, reader, declared), own_module)
     scripts = entry_points.get("console_scripts", []) + entry_points.get("gui_scripts", [])
     groups = set(entry_points) - {"console_scripts", "gui_scripts"}
     origin = "top_level.txt" if top_level is not None else "RECORD"
@@ -619,30 +639,34 @@ def _mentioned_extras(requirements: Iterable[Requirement]) -> set[str]:
     return found
 
 
+def _requirements(values: Iterable[str]) -> list[Requirement]:
+    parsed: list[Requirement] = []
+    for value in values:
+        try:
+            parsed.append(Requirement(value))
+        except InvalidRequirement:
+            continue  # a broken line in someone's metadata is not worth a failed package
+    return parsed
+
+
 def parse_requirements(metadata: str, own_name: str) -> Requirements:
     """Requires-Dist split into what is always installed (markers evaluated for CPython 3.11 on
     Linux x86_64) and what each extra adds; self-references (``pkg[all]`` in pkg's own extras)
     are replaced by the extras they name."""
     message = HeaderParser().parsestr(metadata)
-    parsed: list[Requirement] = []
-    for line in message.get_all("Requires-Dist") or []:
-        try:
-            parsed.append(Requirement(line))
-        except InvalidRequirement:
-            continue
-    own = canonicalize_name(own_name)
+    parsed = _requirements(message.get_all("Requires-Dist") or [])
+    own = str(canonicalize_name(own_name))
     declared = {str(e) for e in message.get_all("Provides-Extra") or []}
-    extras_named = {canonicalize_name(e) for e in declared | _mentioned_extras(parsed)}
+    extras_named = {str(canonicalize_name(e)) for e in declared | _mentioned_extras(parsed)}
     base = [r for r in parsed if _applies(r, "")]
-    per_extra = {
+    per_extra: dict[str, list[Requirement]] = {
         extra: [r for r in parsed if _applies(r, extra) and r not in base]
         for extra in sorted(extras_named)
     }
-    extras = {
-        extra: tuple(sorted(_expand(per_extra, extra, own, set()) - {own}))
-        for extra in per_extra
+    extras: dict[str, tuple[str, ...]] = {
+        extra: tuple(sorted(_expand(per_extra, extra, own, set()) - {own})) for extra in per_extra
     }
-    requires = {canonicalize_name(r.name) for r in base} - {own}
+    requires = {str(canonicalize_name(r.name)) for r in base} - {own}
     return Requirements(tuple(sorted(requires)), extras)
 
 
@@ -693,7 +717,9 @@ def wheel_rank(filename: str) -> int | None:
         tags = parse_wheel_filename(filename)[3]
     except InvalidWheelFilename:
         return None
-    if any(t.interpreter.startswith("py3") and t.abi == "none" and t.platform == "any" for t in tags):
+    if any(
+        t.interpreter.startswith("py3") and t.abi == "none" and t.platform == "any" for t in tags
+    ):
         return 0
     if tags & _CP311:
         return 1
@@ -753,7 +779,11 @@ def choose_file(files: Sequence[IndexFile]) -> IndexFile | None:
         return None
     finals = [v for v in releases if not v.is_prerelease]
     newest = max(finals or releases)
-    ranked = [(rank, f.filename, f) for f in releases[newest] if (rank := wheel_rank(f.filename)) is not None]
+    ranked = [
+        (rank, f.filename, f)
+        for f in releases[newest]
+        if (rank := wheel_rank(f.filename)) is not None
+    ]
     if ranked:
         return min(ranked, key=lambda item: (item[0], item[1]))[2]
     return sorted(releases[newest], key=lambda f: f.filename)[0]
@@ -773,9 +803,11 @@ class DistRecord:
     extras: Mapping[str, tuple[str, ...]]
     entry_point_groups: tuple[str, ...]
     source: str
+    display_name: str = ""
 
     def to_json(self) -> dict[str, object]:
         return {
+            "display_name": self.display_name or self.name,
             "version": self.version,
             "modules": list(self.modules),
             "scripts": list(self.scripts),
@@ -797,6 +829,7 @@ def record_from_wheel(name: str, version: str, facts: WheelFacts) -> DistRecord:
         extras=requirements.extras,
         entry_point_groups=facts.entry_point_groups,
         source=facts.source,
+        display_name=metadata_name(facts.metadata, name),
     )
 
 
@@ -807,8 +840,21 @@ def _record_from_sdist(name: str, version: str, file: IndexFile) -> DistRecord:
     requirements = parse_requirements(metadata, name)
     note = "metadata-only" if file.has_metadata else "metadata-only (none offered)"
     return DistRecord(
-        name, version, (), (), requirements.requires, requirements.extras, (), f"{file.filename}: {note}"
+        name,
+        version,
+        (),
+        (),
+        requirements.requires,
+        requirements.extras,
+        (),
+        f"{file.filename}: {note}",
+        metadata_name(metadata, name),
     )
+
+
+def metadata_name(metadata: str, fallback: str) -> str:
+    """The project's name as its authors spell it (``PyYAML``), for messages."""
+    return str(HeaderParser().parsestr(metadata).get("Name") or fallback).strip()
 
 
 def fetch_record(index_url: str, name: str) -> DistRecord:
@@ -874,7 +920,7 @@ def _fetch_one(index_url: str, name: str) -> DistRecord | str:
         return fetch_record(index_url, name)
     except NotFoundError:
         return "not found on the index"
-    except Exception as error:  # noqa: BLE001 - one bad package must not stop the others
+    except Exception as error:  # one bad package must not stop the others
         return f"{type(error).__name__}: {error}"
 
 

@@ -46,6 +46,11 @@ class Evidence:
         where = f" ({self.location})" if self.location else ""
         return f"{self.detail}{where}"
 
+    def brief(self) -> str:
+        """A few words for a message: ``runs `pytest` at ci.yml:9:14``."""
+        verb = {"command": self.detail, "import": "imported"}.get(self.kind, "needed")
+        return f"{verb} at {self.location}" if self.location else self.detail
+
 
 def is_dev_path(path: str) -> bool:
     """Files that exist for developing the project, not for running it."""
@@ -86,6 +91,8 @@ class Analysis:
             parts = imp.module.split(".")
             for end in range(1, len(parts) + 1):
                 prefixes.setdefault(".".join(parts[:end]), []).append(imp)
+            for name in imp.names:
+                prefixes.setdefault(f"{imp.module}.{name}", []).append(imp)
         return prefixes
 
     @cached_property

@@ -2,18 +2,26 @@
 
 Exit status: 0 nothing found, 1 findings, 2 usage or configuration error. No traceback
 reaches the user: an internal error is reported in one line with exit status 2.
+
+The findings pass through filters before a reporter prints them: ``--diff`` keeps the ones a
+change adds (:mod:`bloatlint.gitdiff`), ``--baseline`` drops recorded ones
+(:mod:`bloatlint.baseline`). ``--fail-on-bloat`` decides the exit status from the size of
+unused packages when the run knows sizes (:mod:`bloatlint.sizes`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from bloatlint import __version__, config, engine, explain, reporters
+from bloatlint import __version__, baseline, config, engine, explain, gitdiff, reporters, sizes
+from bloatlint.model import Finding
+from bloatlint.reporters.github import append_step_summary
 from bloatlint.resolve.environment import EnvironmentError_
 from bloatlint.rules import RuleCrashed
 
@@ -33,12 +41,43 @@ def build_parser() -> argparse.ArgumentParser:
         "unusual names to read as well (e.g. envs/gpu.yaml)",
     )
     parser.add_argument("--format", choices=sorted(reporters.REPORTERS), default="text")
-    parser.add_argument("--python", metavar="PATH", help="interpreter whose installed packages to read")
-    parser.add_argument("--config", metavar="FILE", type=Path, help="settings file instead of pyproject.toml")
-    parser.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to report")
-    parser.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
-    parser.add_argument("--explain", metavar="PACKAGE", help="why a declared package is used or unused")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when something is found")
+    parser.add_argument(
+        "--python", metavar="PATH", help="interpreter whose installed packages to read"
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", type=Path, help="settings file instead of pyproject.toml"
+    )
+    parser.add_argument(
+        "--select", metavar="CODES", help="comma-separated codes or prefixes to report"
+    )
+    parser.add_argument(
+        "--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip"
+    )
+    parser.add_argument(
+        "--explain", metavar="PACKAGE", help="why a declared package is used or unused"
+    )
+    parser.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when something is found"
+    )
+    parser.add_argument(
+        "--diff", metavar="BASE", help="report only findings new since git revision BASE"
+    )
+    parser.add_argument(
+        "--baseline", metavar="FILE", type=Path, help="hide the findings recorded in FILE"
+    )
+    parser.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        type=Path,
+        help="record the current findings in FILE and exit 0",
+    )
+    parser.add_argument(
+        "--fail-on-bloat",
+        metavar="SIZE",
+        type=_size,
+        help="exit 1 only when unused packages exceed SIZE (e.g. 500MB, 2GB); "
+        "applies when package sizes are known",
+    )
     parser.add_argument("--version", action="version", version=f"bloatlint {__version__}")
     return parser
 
@@ -47,7 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
-    except (config.ConfigError, EnvironmentError_, _UsageError) as error:
+    except (
+        config.ConfigError,
+        EnvironmentError_,
+        _UsageError,
+        gitdiff.GitError,
+        baseline.BaselineError,
+    ) as error:
         print(f"bloatlint: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except RuleCrashed as error:
@@ -67,12 +112,71 @@ def _run(args: argparse.Namespace) -> int:
     settings = config.load(root, args.config).merged(
         select=_codes(args.select), ignore=_codes(args.ignore)
     )
-    result = engine.run(engine.Options(root, extra_files, args.python), settings)
+    options = engine.Options(root, extra_files, args.python)
+    result = engine.run(options, settings)
     if args.explain:
         sys.stdout.write(explain.explain(result.analysis, canonicalize_name(args.explain)))
         return EXIT_CLEAN
-    sys.stdout.write(reporters.REPORTERS[args.format](result.findings, result.summary))
-    return EXIT_FINDINGS if result.findings and not args.exit_zero else EXIT_CLEAN
+    findings = result.findings
+    summary = dict(result.summary)
+    if args.diff:
+        findings = gitdiff.new_findings(findings, gitdiff.findings_at(args.diff, options, settings))
+        summary["new_since"] = args.diff
+    if args.write_baseline:
+        baseline.write(args.write_baseline, findings)
+        print(
+            f"bloatlint: recorded {len(findings)} findings in {args.write_baseline}",
+            file=sys.stderr,
+        )
+        return EXIT_CLEAN
+    if args.baseline:
+        shown = baseline.unrecorded(findings, baseline.load(args.baseline))
+        summary["baselined"] = len(findings) - len(shown)
+        findings = shown
+    summary["findings"] = _counts(findings)
+    _report(args.format, findings, summary, root)
+    return _status(args, findings, summary)
+
+
+def _report(
+    format_name: str, findings: Sequence[Finding], summary: Mapping[str, object], root: Path
+) -> None:
+    if format_name in reporters.REPOSITORY_RELATIVE:
+        findings = gitdiff.repository_relative(findings, root)
+    sys.stdout.write(reporters.REPORTERS[format_name](findings, summary))
+    if format_name == "github":
+        append_step_summary(findings, summary, os.environ)
+
+
+def _status(
+    args: argparse.Namespace, findings: Sequence[Finding], summary: Mapping[str, object]
+) -> int:
+    if args.exit_zero:
+        return EXIT_CLEAN
+    if args.fail_on_bloat is not None:
+        over = sizes.over_budget(summary, args.fail_on_bloat)
+        if over is not None:
+            return EXIT_FINDINGS if over else EXIT_CLEAN
+        print(
+            "bloatlint: note: --fail-on-bloat is not applied: package sizes are unknown "
+            "in this run, so the exit status follows the findings",
+            file=sys.stderr,
+        )
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def _counts(findings: Sequence[Finding]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _size(text: str) -> int:
+    try:
+        return sizes.parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def _split_paths(paths: list[Path]) -> tuple[Path, tuple[Path, ...]]:

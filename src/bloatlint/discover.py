@@ -78,13 +78,20 @@ def _walk_dir(
         if is_dir:
             if entry.name not in SKIPPED_DIRS and not _is_environment(entry.path):
                 _walk_dir(Path(entry.path), relative + "/", ignores, excluded, found)
-        elif entry.is_file() or entry.is_symlink():
+        elif entry.is_symlink() or _is_file(entry):
             found.append(relative)
 
 
 def _is_real_dir(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
     except OSError:
         return False
 

@@ -125,7 +125,7 @@ def _parse_manifests(
     seen: set[tuple[Path, str]] = set()
     while queue:
         path, fmt, referenced_at = queue.popleft()
-        key = (path.resolve(), fmt.name)
+        key = (_identity(path), fmt.name)
         if key in seen:
             continue
         seen.add(key)
@@ -137,6 +137,15 @@ def _parse_manifests(
             if ref.format in formats()
         )
     return parsed
+
+
+def _identity(path: Path) -> Path:
+    """The file a path names, so two routes to one file parse it once; a looping symlink
+    is its own identity and fails later, when read, as a finding."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _with_target(fmt: ManifestFormat, target: str | None) -> ManifestFormat:

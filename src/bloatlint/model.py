@@ -5,7 +5,8 @@ Every parser produces these frozen records; every rule reads them. Nothing here 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -80,12 +81,15 @@ class Import:
 
     ``optional`` marks imports guarded by ``try/except ImportError`` or ``if TYPE_CHECKING``:
     they prove a use but their absence from the manifests does not break the code.
+    ``names`` are what a ``from module import a, b`` takes from it: ``from google.cloud import
+    storage`` uses the ``google.cloud.storage`` package, which a namespace alone does not tell.
     """
 
     module: str
     location: Location
     optional: bool = False
     suppressed: frozenset[str] = frozenset()
+    names: tuple[str, ...] = ()
 
     @property
     def top_level(self) -> str:
@@ -125,11 +129,15 @@ class SourceText:
 
 @dataclass(frozen=True)
 class Finding:
+    """One reported problem. ``extra`` holds format-specific facts that JSON output adds to
+    the finding's object (e.g. ``freed_bytes`` on BLT101 once sizes are known)."""
+
     code: str
     location: Location
     message: str
     package: str | None = None
     severity: str = "warning"
+    extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

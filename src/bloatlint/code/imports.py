@@ -166,6 +166,7 @@ class _FoundImport:
     column: int  # 0-based, in characters
     end_line: int
     optional: bool
+    names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -254,14 +255,18 @@ class _Collector:
     def _import_from(self, node: ast.ImportFrom, optional: bool) -> None:
         if node.level or not node.module:
             return  # relative imports are the project's own
-        self._add(node.module, node, optional)
+        names = tuple(alias.name for alias in node.names if alias.name != "*")
+        self._add(node.module, node, optional, names)
         for alias in node.names:
             self._bindings[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
-    def _add(self, module: str, node: ast.stmt | ast.expr, optional: bool) -> None:
+    def _add(
+        self, module: str, node: ast.stmt | ast.expr, optional: bool, names: tuple[str, ...] = ()
+    ) -> None:
         column = self._column(node.lineno, node.col_offset)
         end_line = node.end_lineno or node.lineno
-        self._found.imports.append(_FoundImport(module, node.lineno, column, end_line, optional))
+        found = _FoundImport(module, node.lineno, column, end_line, optional, names)
+        self._found.imports.append(found)
 
     def _string(self, value: object) -> None:
         if (
@@ -427,6 +432,7 @@ def _imports(
             locate(item.line, item.column),
             optional=item.optional,
             suppressed=_suppressions(lines, item.line, item.end_line),
+            names=item.names,
         )
         for item in found.imports
     ]

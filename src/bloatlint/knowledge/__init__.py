@@ -27,6 +27,7 @@ from types import MappingProxyType
 from packaging.utils import canonicalize_name
 
 __all__ = [
+    "DEV_TOOL_KINDS",
     "PLUGIN_HOSTS",
     "DistInfo",
     "KnowledgeError",
@@ -92,6 +93,7 @@ class DistInfo:
     extras: Mapping[str, tuple[str, ...]]
     entry_point_groups: tuple[str, ...]
     source: str
+    display_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ def _dist_info(name: str, raw: object) -> DistInfo:
             ),
             entry_point_groups=_strings(raw["entry_point_groups"], source, f"{name}.groups"),
             source=_string(raw["source"], source, f"{name}.source"),
+            display_name=_string(raw.get("display_name", name), source, f"{name}.display_name"),
         )
     except KeyError as missing:
         raise _fail(source, name, f"missing key {missing}") from None

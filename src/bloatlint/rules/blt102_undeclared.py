@@ -43,7 +43,11 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 
 
 def _providers(analysis: Analysis, imp: Import) -> frozenset[str]:
-    return analysis.names.dists_for_module(imp.module) or frozenset(
+    """Who provides the import; a namespace (``from google.cloud import storage``) is
+    resolved through the names taken from it."""
+    names = analysis.names
+    from_names = frozenset().union(*(names.dists_for_module(f"{imp.module}.{n}") for n in imp.names))
+    return from_names or names.dists_for_module(imp.module) or frozenset(
         {canonicalize_name(imp.top_level)}
     )
 

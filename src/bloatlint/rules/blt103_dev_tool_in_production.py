@@ -37,8 +37,7 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         if item.transitive or not analysis.is_dev_only(item.name):
             continue
         first = analysis.evidence(item.name)[0]
-        where = f"{first.detail} at {first.location}" if first.location else first.detail
-        text = f"{item.raw_name} is a development tool ({where}) but {_placement(item)}"
+        text = f"{item.raw_name} is a development tool ({first.brief()}) but {_placement(item)}"
         yield Finding("BLT103", item.location, text, item.name)
 
 

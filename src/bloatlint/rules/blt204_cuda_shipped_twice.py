@@ -1,0 +1,151 @@
+"""BLT204: CUDA shipped twice: a CUDA base image and CUDA wheels installed by pip.
+
+The base image (nvidia/cuda runtime or devel, pytorch/pytorch, nvcr.io/nvidia/*,
+tensorflow/tensorflow:*-gpu) already holds the CUDA libraries, and pip installs them again as
+wheels: explicitly (``nvidia-*``, ``*-cu12``, ``*-cu13``, ``cuda-*``) or as the dependencies of
+torch's default Linux build, ``tensorflow[and-cuda]`` or ``jax[cuda12]``, directly or through a
+package that requires torch. Neither copy can replace the other once both are in, so the image
+carries two CUDA stacks. The nvidia/cuda ``base`` flavour (libcudart only) is not a CUDA base
+here; ``jax[cuda12-local]`` uses the image's CUDA and brings none; torch already present in a
+pytorch/pytorch base is not reinstalled unless another version is pinned. One finding per pip
+command or installed manifest, at its first CUDA package.
+
+Why it matters: the 15 nvidia-*-cu12 wheels torch 2.9.1 pulls unpack to 4.6 GB (measured
+Nov 2026), on top of a CUDA runtime image that holds the same libraries; the study behind
+bloatlint found CUDA and cuDNN libraries to be the largest part of ML images' bloat.
+
+Example::
+
+    FROM nvidia/cuda:12.8.0-runtime-ubuntu24.04
+    RUN pip install --no-cache-dir torch==2.9.1
+
+    Dockerfile:2:32: BLT204 CUDA shipped twice: nvidia/cuda:12.8.0-runtime-ubuntu24.04 already
+    holds the CUDA libraries and torch brings its own as wheels, about 4.6 GB (...): ...
+
+Fix: base the image on one without CUDA libraries (``python:3.12-slim``, or the nvidia/cuda
+``base`` flavour) and let the wheels bring CUDA; or keep the CUDA image and install builds that
+use its libraries (``jax[cuda12-local]``, a framework already in the base image).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bloatlint.analysis import Analysis
+from bloatlint.knowledge.images import CudaBuild, Figure, images, split_image
+from bloatlint.manifests.dockerfile import Dockerfile
+from bloatlint.model import Finding
+from bloatlint.rules import Rule
+from bloatlint.rules._image import image_view
+from bloatlint.rules._packages import (
+    Install,
+    base_image,
+    cpu_build,
+    cuda_build,
+    has_cuda_libraries,
+    installs,
+    local_cuda,
+    pulled_by,
+)
+
+
+def check(analysis: Analysis) -> Iterator[Finding]:
+    for dockerfile in analysis.project.dockerfiles:
+        base = base_image(image_view(dockerfile))
+        if base is None or not has_cuda_libraries(base[1]):
+            continue
+        yield from _findings(analysis, dockerfile, base[1])
+
+
+def _findings(analysis: Analysis, dockerfile: Dockerfile, base: str) -> Iterator[Finding]:
+    found = installs(analysis, dockerfile)
+    groups: dict[object, list[tuple[Install, str, Figure | None]]] = {}
+    for install in found:
+        offence = _offence(analysis, install, base, found)
+        if offence is not None:
+            key = (install.instruction.location, install.call.word.location, install.manifest)
+            groups.setdefault(key, []).append((install, *offence))
+    for group in groups.values():
+        first = group[0][0]
+        yield Finding("BLT204", first.location, _message(group, base), first.name)
+
+
+def _offence(
+    analysis: Analysis, install: Install, base: str, found: tuple[Install, ...]
+) -> tuple[str, Figure | None] | None:
+    """How ``install`` brings CUDA wheels (its name as shown, and their size), or None."""
+    knowledge = images()
+    if knowledge.is_cuda_wheel(install.name):
+        mb = knowledge.cuda_wheel_mb.get(install.name)
+        figure = Figure(mb, f"{install.name} unpacked", knowledge.measured) if mb else None
+        return install.shown(), figure
+    build = cuda_build(install)
+    if build is not None:
+        if local_cuda(install, build) or cpu_build(analysis, install) or _in_base(install, build, base):
+            return None
+        return install.shown(), build.wheels
+    return _through_torch(analysis, install, base, found)
+
+
+def _through_torch(
+    analysis: Analysis, install: Install, base: str, found: tuple[Install, ...]
+) -> tuple[str, Figure | None] | None:
+    torch = next(build for build in images().cuda_builds if build.package == "torch")
+    if any(torch.names(item.name) for item in found) or _preinstalled(torch, base):
+        return None
+    if cpu_build(analysis, install) or not pulled_by(analysis, install, torch.package):
+        return None
+    return f"{install.shown()} (through torch)", torch.wheels
+
+
+def _preinstalled(build: CudaBuild, base: str) -> bool:
+    repository, _ = split_image(base)
+    return any(repository == image for image in build.preinstalled_in)
+
+
+def _in_base(install: Install, build: CudaBuild, base: str) -> bool:
+    """The framework is already in the base image and pip leaves it there: no other version
+    is pinned (pytorch/pytorch tags start with the torch version they hold)."""
+    if not _preinstalled(build, base):
+        return False
+    text = install.requirement
+    if text is None:
+        return True  # a manifest's pin is not visible here: do not guess
+    if "==" not in text:
+        return True
+    version = text.split("==", 1)[1].split(";", 1)[0].strip()
+    _, tag = split_image(base)
+    return tag.startswith(version)
+
+
+def _message(group: list[tuple[Install, str, Figure | None]], base: str) -> str:
+    names = [shown for _, shown, _ in group]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    verb = "brings" if len(names) == 1 else "bring"
+    return (
+        f"CUDA shipped twice: {base} already holds the CUDA libraries and {listed} {verb} "
+        f"CUDA again as wheels{_size(group)}: base the image on one without CUDA libraries "
+        f"(python:3.x-slim, or the nvidia/cuda base flavour) and let the wheels bring CUDA"
+    )
+
+
+def _size(group: list[tuple[Install, str, Figure | None]]) -> str:
+    figures = [figure for _, _, figure in group if figure is not None]
+    if not figures:
+        return ""
+    frameworks = [figure for figure in figures if "unpacked" in figure.basis and "wheels" in figure.basis]
+    if frameworks:
+        return f", {max(frameworks, key=lambda figure: figure.mb)}"
+    if len(figures) == 1:
+        return f", {figures[0]}"
+    total = sum(figure.mb for figure in figures)
+    return f", {Figure(total, 'the wheels named, unpacked', figures[0].source)}"
+
+
+RULE = Rule(
+    "BLT204",
+    "cuda-shipped-twice",
+    "A CUDA base image plus CUDA wheels installed by pip",
+    check,
+    __doc__ or "",
+)

@@ -1,0 +1,5 @@
+import sphinx
+
+extensions = []
+project = "service"
+release = sphinx.__version__
