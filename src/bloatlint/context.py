@@ -89,7 +89,9 @@ def _compile(pattern: str) -> _Pattern | None:
         if char == "*" and pattern.startswith("*", index):
             index += 2 if pattern.startswith("*/", index) else 1
             if index >= len(pattern):
-                kind, regex = (_KIND_PREFIX, regex) if kind == _KIND_EXACT else (_KIND_REGEX, regex + ".*")
+                kind, regex = (
+                    (_KIND_PREFIX, regex) if kind == _KIND_EXACT else (_KIND_REGEX, regex + ".*")
+                )
             else:
                 kind, regex = _KIND_REGEX, regex + "(?:.*/)?"
             if first:
@@ -223,7 +225,11 @@ class Copied:
 
 
 def build_context(
-    dockerfile_path: Path, dockerfile_relative: str, sources: Iterable[str], project_root: Path, project_files: Iterable[str]
+    dockerfile_path: Path,
+    dockerfile_relative: str,
+    sources: Iterable[str],
+    project_root: Path,
+    project_files: Iterable[str],
 ) -> BuildContext:
     """The likely build context of a Dockerfile: its own folder or the project root, whichever
     holds more of the files its COPY/ADD instructions name (``docker build -f docker/Dockerfile
@@ -362,3 +368,58 @@ def _scan(folder: Path) -> list[os.DirEntry[str]]:
 
 def _names(folder: Path) -> list[str]:
     return [entry.name for entry in _scan(folder)]
+
+
+# --- what the copied files are -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """Copied files under one folder (``label`` ends with ``/``) or one file, and their size."""
+
+    label: str
+    size: int
+    files: int
+
+
+def group_files(
+    files: Iterable[ContextFile],
+    folders: Iterable[str],
+    suffixes: Iterable[str] = (),
+    virtualenvs: bool = True,
+) -> tuple[Group, ...]:
+    """The files that lie under one of ``folders`` (names or short paths like ``.dvc/cache``,
+    matched at any depth), in a virtual environment (a folder holding ``pyvenv.cfg``), or end
+    with one of ``suffixes``; grouped by that folder, or alone; largest first."""
+    files = tuple(files)
+    names = tuple(folder.strip("/") for folder in folders)
+    endings = tuple(suffix.lower() for suffix in suffixes)
+    venvs = tuple(
+        posixpath.dirname(item.path) + "/"
+        for item in files
+        if virtualenvs and posixpath.basename(item.path) == "pyvenv.cfg" and "/" in item.path
+    )
+    sizes: dict[str, list[int]] = {}
+    for item in files:
+        label = _folder_label(item.path, names, venvs)
+        if label is None and item.path.lower().endswith(endings):
+            label = item.path
+        if label is not None:
+            entry = sizes.setdefault(label, [0, 0])
+            entry[0] += item.size
+            entry[1] += 1
+    groups = (Group(label, size, count) for label, (size, count) in sizes.items())
+    return tuple(sorted(groups, key=lambda group: (-group.size, group.label)))
+
+
+def _folder_label(path: str, names: tuple[str, ...], venvs: tuple[str, ...]) -> str | None:
+    for venv in venvs:
+        if path.startswith(venv):
+            return venv
+    padded = "/" + path
+    best: int | None = None
+    for name in names:
+        at = padded.find("/" + name + "/")
+        if at >= 0 and (best is None or at < best):
+            best = at + len(name)
+    return path[:best] + "/" if best is not None else None

@@ -33,6 +33,7 @@ from bloatlint.model import (
     SourceText,
 )
 from bloatlint.project import Project
+from bloatlint.resolve import costs, graph
 from bloatlint.resolve.environment import find_environment
 from bloatlint.resolve.names import build_index
 from bloatlint.suppression import is_suppressed
@@ -43,6 +44,9 @@ class Options:
     root: Path
     extra_files: tuple[Path, ...] = ()
     python: str | None = None
+    conda_prefix: Path | None = None
+    online: bool = False
+    index_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,13 @@ class Result:
 def run(options: Options, config: Config) -> Result:
     project = build_project(options, config)
     analysis = Analysis(project)
+    environment = find_environment(options.root, options.python) if project.environment else None
+    graph.attach(
+        analysis,
+        costs.resolve_project(
+            analysis, environment, options.conda_prefix, options.online, options.index_url
+        ),
+    )
     findings = [
         finding
         for rule in rules.all_rules()
@@ -64,7 +75,8 @@ def run(options: Options, config: Config) -> Result:
     ]
     findings = _unsuppressed(findings, project)
     findings.sort(key=lambda finding: finding.sort_key)
-    return Result(tuple(findings), analysis, _summary(project, findings))
+    summary = {**_summary(project, findings), **costs.summary_fields(analysis, findings)}
+    return Result(tuple(findings), analysis, summary)
 
 
 def build_project(options: Options, config: Config) -> Project:

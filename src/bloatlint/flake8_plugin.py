@@ -55,7 +55,9 @@ class BloatlintChecker:
     root_option: ClassVar[Path | None] = None
     python_option: ClassVar[str | None] = None
     disable_noqa: ClassVar[bool] = False
+    enabled: ClassVar[bool] = True
     projects: ClassVar[dict[Path, Loaded]] = {}
+    roots: ClassVar[dict[Path, Path]] = {}  # folder → its project root, walked once
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
         # flake8 picks the plugin kind from these parameter names; the tree goes unused
@@ -89,13 +91,21 @@ class BloatlintChecker:
         cls.root_option = Path(root).resolve() if root else None
         cls.python_option = getattr(options, "bloatlint_python", None)
         cls.disable_noqa = bool(getattr(options, "disable_noqa", False))
+        cls.enabled = _selected(options)
         cls.projects = {}
+        cls.roots = {}
+        if not cls.enabled:
+            return  # flake8 still calls run(); parsing the project would be wasted
         for start in _starting_folders(options):
             cls.load(cls.root_of(start))
 
     @classmethod
     def root_of(cls, folder: Path) -> Path:
-        return cls.root_option or find_root(folder)
+        if cls.root_option is not None:
+            return cls.root_option
+        if folder not in cls.roots:
+            cls.roots[folder] = find_root(folder)
+        return cls.roots[folder]
 
     @classmethod
     def load(cls, root: Path) -> Loaded:
@@ -104,6 +114,8 @@ class BloatlintChecker:
         return cls.projects[root]
 
     def run(self) -> Iterator[Result]:
+        if not self.enabled:
+            return
         path = Path(self.filename).absolute()
         root = self.root_of(path.parent)
         loaded = self.load(root)
@@ -116,16 +128,18 @@ class BloatlintChecker:
         text = "".join(self.lines)
         for finding in findings_for(loaded.project, relative, text, not self.disable_noqa):
             location = finding.location
-            text = f"{finding.code} {finding.message}"
-            yield (location.line, location.column - 1, text, type(self))
+            message = f"{finding.code} {finding.message}"
+            yield (location.line, location.column - 1, message, type(self))
 
 
 def findings_for(
     project: Project, relative: str, text: str, inline_suppressions: bool = True
 ) -> list[Finding]:
-    """The import findings for one file of ``project``, given its current text. flake8 applies
-    ``# noqa`` itself; ``# bloatlint: ignore[...]`` is applied here, and both are off
-    with flake8's ``--disable-noqa``."""
+    """The import findings for one file of ``project``, given its current text.
+
+    Inline suppressions (``# noqa: BLT102``, ``# bloatlint: ignore[BLT102]``) are applied
+    here as in the command line, so the ``bloatlint:`` form works under flake8 too;
+    flake8's ``--disable-noqa`` turns both off."""
     imports = scan_python(text, relative).imports
     if not imports:
         return []
@@ -161,6 +175,16 @@ def _load(root: Path, python: str | None) -> Loaded:
     except Exception as error:  # an editor must get one line, never a crashed flake8
         return Loaded(None, error=f"bloatlint cannot analyse {root}: {error}")
     return Loaded(project, pathspec.GitIgnoreSpec.from_lines(settings.exclude))
+
+
+def _selected(options: Any) -> bool:
+    """Whether flake8 would report any BLT code: by default it reports every plugin's codes;
+    an explicit ``--select`` must name them (or a prefix of them)."""
+    select = getattr(options, "select", None)
+    if not select:
+        return True
+    chosen = [*select, *(getattr(options, "extend_select", None) or [])]
+    return any("BLT".startswith(code) or code.startswith("BLT") for code in chosen)
 
 
 def _starting_folders(options: Any) -> Iterable[Path]:

@@ -19,7 +19,10 @@ DECLARED = {
     "requirements-dev.txt": "-r requirements.txt\npytest==8.2\nipdb==0.13\n",
 }
 TRAIN = "import numpy\nimport ipdb\nimport yaml\nimport torch  # noqa: BLT102\n"
-SERVE = "import pandas\nimport requests  # noqa\nfrom ipdb import set_trace  # noqa: BLT106\n"
+SERVE = (
+    "import pandas\nimport requests  # noqa\nfrom ipdb import set_trace  # noqa: BLT106\n"
+    "import boto3  # bloatlint: ignore[BLT102]\n"
+)
 TEST = "import ipdb\nimport pytest\nimport httpx\n"
 
 
@@ -68,6 +71,7 @@ def test_noqa_is_honoured(project: Path) -> None:
         "serve.py:2:1: BLT102 requests is imported but no manifest declares requests",
         "serve.py:3:1: BLT106 ipdb is imported but declared only for development "
         "(requirements-dev.txt:3:1)",
+        "serve.py:4:1: BLT102 boto3 is imported but no manifest declares boto3",
     ]
 
 
@@ -192,7 +196,14 @@ def test_the_project_is_built_once_per_run(project: Path, monkeypatch: pytest.Mo
         return real(options, config)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine, "build_project", counting)
-    for attribute in ("root_option", "python_option", "disable_noqa", "projects"):
+    for attribute in (
+        "root_option",
+        "python_option",
+        "disable_noqa",
+        "enabled",
+        "projects",
+        "roots",
+    ):
         # parse_options sets class state; restore it for the other tests afterwards
         monkeypatch.setattr(BloatlintChecker, attribute, getattr(BloatlintChecker, attribute))
     monkeypatch.chdir(project)
@@ -211,6 +222,48 @@ def test_the_project_is_built_once_per_run(project: Path, monkeypatch: pytest.Mo
         (3, 0, "BLT102"),
         (3, 0, "BLT102"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("select", "extend", "enabled"),
+    [(None, None, True), (["E", "F"], None, False), (["E"], ["BLT1"], True), (["B"], None, True)],
+)
+def test_nothing_is_built_when_flake8_would_not_report_blt(
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    select: list[str] | None,
+    extend: list[str] | None,
+    enabled: bool,
+) -> None:
+    built: list[Path] = []
+    real = engine.build_project
+
+    def counting(options: engine.Options, config: object) -> object:
+        built.append(options.root)
+        return real(options, config)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "build_project", counting)
+    for attribute in (
+        "root_option",
+        "python_option",
+        "disable_noqa",
+        "enabled",
+        "projects",
+        "roots",
+    ):
+        monkeypatch.setattr(BloatlintChecker, attribute, getattr(BloatlintChecker, attribute))
+    options = Namespace(
+        bloatlint_root=str(project),
+        bloatlint_python=None,
+        filenames=["train.py"],
+        stdin_display_name="stdin",
+        select=select,
+        extend_select=extend,
+    )
+    BloatlintChecker.parse_options(options)
+    assert (BloatlintChecker.enabled, len(built)) == (enabled, int(enabled))
+    checker = BloatlintChecker(tree=None, filename=str(project / "train.py"), lines=[])  # type: ignore[arg-type]
+    assert list(checker.run()) == []
 
 
 def test_find_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,6 +28,13 @@ def format_size(mb: float) -> str:
     return f"{mb / 1000:.1f} GB"
 
 
+def format_bytes(size: int) -> str:
+    """A file size as messages show it: ``12 kB``, ``36 MB``, ``1.2 GB``."""
+    if size < 1_000_000:
+        return f"{size / 1000:.0f} kB"
+    return format_size(size / 1_000_000)
+
+
 @dataclass(frozen=True)
 class Figure:
     """A size with the measurement behind it."""
@@ -39,10 +46,10 @@ class Figure:
     def __str__(self) -> str:
         return self.about()
 
-    def about(self, word: str = "") -> str:
+    def about(self, word: str = "", prefix: str = "about") -> str:
         """``about 600 MB smaller (basis, source)`` for ``word="smaller"``."""
         size = f"{format_size(self.mb)} {word}".rstrip()
-        return f"about {size} ({self.basis}, {self.source})"
+        return f"{prefix} {size} ({self.basis}, {self.source})"
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class CudaBuild:
     extras: frozenset[str]
     local_extras: frozenset[str]
     cpu_fix: str
+    cpu_command: str | None
     wheels: Figure | None
     saving: Figure | None
     preinstalled_in: tuple[str, ...]
@@ -205,6 +213,7 @@ def _cuda_build(table: dict[str, Any], measured: str) -> CudaBuild:
         extras=frozenset(_strings(table, "extras", where)),
         local_extras=frozenset(_strings(table, "local_extras", where)),
         cpu_fix=_string(table, "cpu_fix", where),
+        cpu_command=_string(table, "cpu_command", where) if "cpu_command" in table else None,
         wheels=_figure(table, "wheels_mb", "wheels_basis", where, measured),
         saving=_figure(table, "saving_mb", "saving_basis", where, measured),
         preinstalled_in=_strings(table, "preinstalled_in", where),
@@ -216,14 +225,18 @@ def _cuda_image(table: dict[str, Any]) -> ImagePattern:
     libraries = table.get("libraries", True)
     if not isinstance(libraries, bool):
         raise _fail(f"{where}.libraries", "expected true or false")
-    return ImagePattern(_string(table, "image", where), _string(table, "tag", where, "*"), libraries)
+    return ImagePattern(
+        _string(table, "image", where), _string(table, "tag", where, "*"), libraries
+    )
 
 
 def _opencv(data: dict[str, Any], measured: str) -> dict[str, Figure]:
     table = _table(data, "opencv")
     saving, basis = _table(table, "saving_mb"), _table(table, "basis")
     return {
-        name: Figure(_number(saving, name, "opencv.saving_mb"), _string(basis, name, "opencv"), measured)
+        name: Figure(
+            _number(saving, name, "opencv.saving_mb"), _string(basis, name, "opencv"), measured
+        )
         for name in saving
     }
 
@@ -233,7 +246,11 @@ def _load(data: dict[str, Any]) -> Images:
     wheels, study = _string(measured, "wheels", "measured"), _string(measured, "study", "measured")
     cuda_wheels, compiles = _table(data, "cuda_wheels"), _table(data, "compiles")
     toolchain, pip_cache = _table(data, "toolchain"), _table(data, "pip_cache")
-    opencv, gpu_use, context = _table(data, "opencv"), _table(data, "gpu_use"), _table(data, "context")
+    opencv, gpu_use, context = (
+        _table(data, "opencv"),
+        _table(data, "gpu_use"),
+        _table(data, "context"),
+    )
     return Images(
         measured=wheels,
         study=study,

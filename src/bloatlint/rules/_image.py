@@ -71,13 +71,24 @@ class ImageView:
         """All of ``path`` reaches the image."""
         return any(_inside(path, prefix) for prefix in self.carried.get(stage.index, ()))
 
+    def lineage(self, stage: Stage) -> tuple[Stage, ...]:
+        """``stage`` and the stages it is built ``FROM``, the one on the external image first."""
+        chain = [stage]
+        while chain[-1].parent is not None and chain[-1].parent not in {s.index for s in chain}:
+            chain.append(self.dockerfile.stages[chain[-1].parent])
+        return tuple(reversed(chain))
+
     def root_stage(self, stage: Stage) -> Stage:
         """The stage whose ``FROM`` names the external image under ``stage``."""
-        seen = {stage.index}
-        while stage.parent is not None and stage.parent not in seen:
-            stage = self.dockerfile.stages[stage.parent]
-            seen.add(stage.index)
-        return stage
+        return self.lineage(stage)[0]
+
+    def before(self, stage: Stage, instruction: Instruction) -> Iterator[Instruction]:
+        """The instructions that built the filesystem ``instruction`` runs on, and itself."""
+        for item in self.lineage(stage):
+            for earlier in item.instructions:
+                yield earlier
+                if earlier is instruction:
+                    return
 
     def later_instructions(self, stage: Stage, instruction: Instruction) -> Iterator[Instruction]:
         """Instructions that run after ``instruction`` on top of its result: the rest of its
@@ -128,7 +139,9 @@ def _carry_copy(
     destination = absolute(instruction.workdir, instruction.destination)
     if any(overlaps(destination, prefix) for prefix in prefixes):
         # sources of COPY --from are read from the root of the source stage
-        carried[source.index] |= {absolute(ROOT, _literal_part(path)) for path in instruction.sources}
+        carried[source.index] |= {
+            absolute(ROOT, _literal_part(path)) for path in instruction.sources
+        }
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -192,7 +205,9 @@ def runs_after(instruction: Instruction, command: ShellCommand) -> tuple[ShellCo
 # --- where arguments are written ----------------------------------------------------------------
 
 
-def argument_locations(instruction: Instruction, escape: str = "\\") -> tuple[tuple[str, Location], ...]:
+def argument_locations(
+    instruction: Instruction, escape: str = "\\"
+) -> tuple[tuple[str, Location], ...]:
     """The words after the keyword and its ``--flags`` as written (quotes and exec-form
     brackets left out), each with where it starts: a COPY source, a FROM image."""
     found: list[tuple[str, Location]] = []
@@ -222,8 +237,8 @@ def argument_locations(instruction: Instruction, escape: str = "\\") -> tuple[tu
 
 def _bare(token: str) -> tuple[str, int]:
     """A token without exec-form punctuation and quotes, and how many characters led it."""
-    lead = len(token) - len(token.lstrip('["\''))
-    return token[lead:].rstrip('",\']'), lead
+    lead = len(token) - len(token.lstrip("[\"'"))
+    return token[lead:].rstrip("\",']"), lead
 
 
 def from_image_location(stage: Stage, escape: str = "\\") -> Location:
@@ -231,7 +246,9 @@ def from_image_location(stage: Stage, escape: str = "\\") -> Location:
     return words[0][1] if words else stage.location
 
 
-def source_locations(instruction: Instruction, escape: str = "\\") -> tuple[tuple[str, Location], ...]:
+def source_locations(
+    instruction: Instruction, escape: str = "\\"
+) -> tuple[tuple[str, Location], ...]:
     """COPY/ADD sources as written, each with its location (the destination left out)."""
     words = argument_locations(instruction, escape)
     return words[:-1]

@@ -25,9 +25,21 @@ _REMOVE = {
 }
 # Options whose value is the next word.
 _VALUED = {
-    "apt": frozenset({"-o", "--option", "-t", "--target-release", "--default-release", "-c", "--config-file"}),
-    "apk": frozenset({"-t", "--virtual", "-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file"}),
-    "rpm": frozenset({"--setopt", "--enablerepo", "--disablerepo", "--installroot", "--releasever", "-x", "--exclude", "-c", "--config", "--repo", "--repoid", "--forcearch", "-R", "-d", "-e"}),
+    "apt": frozenset(
+        {"-o", "--option", "-t", "--target-release", "--default-release", "-c", "--config-file"}
+    ),
+    "apk": frozenset(
+        {
+            "-t", "--virtual", "-X", "--repository", "-p", "--root", "--arch", "--cache-dir",
+            "--keys-dir", "--repositories-file",
+        }
+    ),
+    "rpm": frozenset(
+        {
+            "--setopt", "--enablerepo", "--disablerepo", "--installroot", "--releasever", "-x",
+            "--exclude", "-c", "--config", "--repo", "--repoid", "--forcearch", "-R", "-d", "-e",
+        }
+    ),
 }  # fmt: skip
 _PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9+._*?\[\]-]*")
 
@@ -140,7 +152,9 @@ def removal(commands: Iterable[ShellCommand]) -> Removal:
         if call is None or not call.removes:
             continue
         names.extend(name for name, _ in call.packages())
-        if marked_auto and (call.action == "autoremove" or call.has_flag("--auto-remove", "--autoremove")):
+        if marked_auto and (
+            call.action == "autoremove" or call.has_flag("--auto-remove", "--autoremove")
+        ):
             everything = True
     return Removal(tuple(names), everything)
 
@@ -148,7 +162,9 @@ def removal(commands: Iterable[ShellCommand]) -> Removal:
 # --- commands that delete folders -----------------------------------------------------------------
 
 
-def deleted_paths(commands: Iterable[ShellCommand], variables: Mapping[str, str]) -> tuple[str, ...]:
+def deleted_paths(
+    commands: Iterable[ShellCommand], variables: Mapping[str, str]
+) -> tuple[str, ...]:
     """Absolute paths ``rm`` deletes (``/x/*`` as ``/x``; ``~`` and ``$HOME`` expanded) and
     the folders ``find DIR ... -delete`` empties."""
     home = variables.get("HOME", "/root")

@@ -170,7 +170,11 @@ def _installed_with(item: Declared, extras: frozenset[str]) -> bool:
 
 
 def _reaches(
-    view: ImageView, stage: Stage, instruction: Instruction, call: PipCall, variables: Mapping[str, str]
+    view: ImageView,
+    stage: Stage,
+    instruction: Instruction,
+    call: PipCall,
+    variables: Mapping[str, str],
 ) -> bool:
     if view.whole(stage):
         return True
@@ -328,7 +332,10 @@ def gpu_use(analysis: Analysis) -> Location | None:
     for imp in analysis.project.imports:
         if is_dev_path(imp.location.path):
             continue
-        if any(imp.module == name or imp.module.startswith(name + ".") for name in knowledge.gpu_imports):
+        if any(
+            imp.module == name or imp.module.startswith(name + ".")
+            for name in knowledge.gpu_imports
+        ):
             return imp.location
     for path, text in _code_texts(analysis):
         for pattern in knowledge.gpu_patterns:

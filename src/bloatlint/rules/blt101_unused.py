@@ -31,17 +31,41 @@ from collections.abc import Iterator
 
 from bloatlint.analysis import Analysis
 from bloatlint.model import Declared, Finding, Manager
+from bloatlint.resolve import costs
+from bloatlint.resolve.graph import Freed
 from bloatlint.rules import Rule
+from bloatlint.sizes import format_size
 
 
 def check(analysis: Analysis) -> Iterator[Finding]:
     needed = analysis.needed_by_used
-    for item in analysis.project.declared:
-        if not analysis.is_unused(item):
-            continue
-        if item.name in needed and item.pinned:
-            continue  # a deliberate pin of a dependency of a used package
-        yield Finding("BLT101", item.location, message(item, needed.get(item.name)), item.name)
+    unused = [
+        item
+        for item in analysis.project.declared
+        if analysis.is_unused(item) and not (item.name in needed and item.pinned)
+    ]  # a pinned dependency of a used package is a deliberate pin
+    freed = costs.freed(analysis, sorted({item.name for item in unused}))
+    for item in unused:
+        text = message(item, needed.get(item.name))
+        gain = freed.get(item.name)
+        if gain is not None and gain.bytes is not None and gain.packages:
+            text += f"; removing it frees {_gain(gain)}"
+        extra = {
+            "freed_bytes": gain.bytes if gain is not None else None,
+            "freed_packages": list(gain.packages) if gain is not None else [item.name],
+        }
+        yield Finding("BLT101", item.location, text, item.name, extra=extra)
+
+
+def _gain(gain: Freed) -> str:
+    """``1.9 GB (41% of the environment): tensorflow 1.1 GB, keras 90 MB and 21 more``."""
+    total = format_size(gain.bytes or 0)
+    share = f" ({gain.share:.0%} of the environment)" if gain.share is not None else ""
+    top = [f"{name} {format_size(size)}" for name, size in gain.contributors[:3]]
+    rest = len(gain.packages) - len(top)
+    listed = ", ".join(top) + (f" and {rest} more" if rest > 0 else "")
+    unknown = f"; {len(gain.unknown)} of unknown size" if gain.unknown else ""
+    return f"{total}{share}: {listed}{unknown}"
 
 
 def message(item: Declared, needed_by: str | None) -> str:

@@ -55,7 +55,9 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         for install in installs(analysis, dockerfile):
             variant = _variant(install)
             if variant is not None and base is not None:
-                yield Finding("BLT201", install.location, _message(install, variant, base[1]), install.name)
+                yield Finding(
+                    "BLT201", install.location, _message(install, variant, base[1]), install.name
+                )
 
 
 def _cpu_only(dockerfile: Dockerfile) -> bool:

@@ -66,7 +66,10 @@ def _findings(kept: list[Install], windows: bool) -> Iterator[Finding]:
 
 def _later(install: Install, other: Install) -> bool:
     """The second distribution is reported, once: the one installed after the other."""
-    return (install.stage.index, install.call.word.location) > (other.stage.index, other.call.word.location) or (
+    return (install.stage.index, install.call.word.location) > (
+        other.stage.index,
+        other.call.word.location,
+    ) or (
         install.call.word.location == other.call.word.location and install.location > other.location
     )
 

@@ -30,6 +30,7 @@ use its libraries (``jax[cuda12-local]``, a framework already in the base image)
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from bloatlint.analysis import Analysis
 from bloatlint.knowledge.images import CudaBuild, Figure, images, split_image
@@ -49,6 +50,17 @@ from bloatlint.rules._packages import (
 )
 
 
+@dataclass(frozen=True)
+class _Offence:
+    """How one install brings CUDA wheels: its name as shown, their size, and whether it is a
+    framework pulling a whole CUDA stack (whose figure already covers single wheels)."""
+
+    install: Install
+    shown: str
+    figure: Figure | None
+    framework: bool
+
+
 def check(analysis: Analysis) -> Iterator[Finding]:
     for dockerfile in analysis.project.dockerfiles:
         base = base_image(image_view(dockerfile))
@@ -59,43 +71,46 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 
 def _findings(analysis: Analysis, dockerfile: Dockerfile, base: str) -> Iterator[Finding]:
     found = installs(analysis, dockerfile)
-    groups: dict[object, list[tuple[Install, str, Figure | None]]] = {}
+    groups: dict[object, list[_Offence]] = {}
     for install in found:
         offence = _offence(analysis, install, base, found)
         if offence is not None:
             key = (install.instruction.location, install.call.word.location, install.manifest)
-            groups.setdefault(key, []).append((install, *offence))
+            groups.setdefault(key, []).append(offence)
     for group in groups.values():
-        first = group[0][0]
+        first = group[0].install
         yield Finding("BLT204", first.location, _message(group, base), first.name)
 
 
 def _offence(
     analysis: Analysis, install: Install, base: str, found: tuple[Install, ...]
-) -> tuple[str, Figure | None] | None:
-    """How ``install`` brings CUDA wheels (its name as shown, and their size), or None."""
+) -> _Offence | None:
     knowledge = images()
     if knowledge.is_cuda_wheel(install.name):
         mb = knowledge.cuda_wheel_mb.get(install.name)
         figure = Figure(mb, f"{install.name} unpacked", knowledge.measured) if mb else None
-        return install.shown(), figure
+        return _Offence(install, install.shown(), figure, framework=False)
     build = cuda_build(install)
     if build is not None:
-        if local_cuda(install, build) or cpu_build(analysis, install) or _in_base(install, build, base):
+        if (
+            local_cuda(install, build)
+            or cpu_build(analysis, install)
+            or _in_base(install, build, base)
+        ):
             return None
-        return install.shown(), build.wheels
+        return _Offence(install, install.shown(), build.wheels, framework=True)
     return _through_torch(analysis, install, base, found)
 
 
 def _through_torch(
     analysis: Analysis, install: Install, base: str, found: tuple[Install, ...]
-) -> tuple[str, Figure | None] | None:
+) -> _Offence | None:
     torch = next(build for build in images().cuda_builds if build.package == "torch")
     if any(torch.names(item.name) for item in found) or _preinstalled(torch, base):
         return None
     if cpu_build(analysis, install) or not pulled_by(analysis, install, torch.package):
         return None
-    return f"{install.shown()} (through torch)", torch.wheels
+    return _Offence(install, f"{install.shown()} (through torch)", torch.wheels, framework=True)
 
 
 def _preinstalled(build: CudaBuild, base: str) -> bool:
@@ -109,17 +124,15 @@ def _in_base(install: Install, build: CudaBuild, base: str) -> bool:
     if not _preinstalled(build, base):
         return False
     text = install.requirement
-    if text is None:
-        return True  # a manifest's pin is not visible here: do not guess
-    if "==" not in text:
-        return True
+    if text is None or "==" not in text:
+        return True  # unpinned is already satisfied; a manifest's pin is not visible here
     version = text.split("==", 1)[1].split(";", 1)[0].strip()
     _, tag = split_image(base)
     return tag.startswith(version)
 
 
-def _message(group: list[tuple[Install, str, Figure | None]], base: str) -> str:
-    names = [shown for _, shown, _ in group]
+def _message(group: list[_Offence], base: str) -> str:
+    names = [offence.shown for offence in group]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
     verb = "brings" if len(names) == 1 else "bring"
     return (
@@ -129,17 +142,17 @@ def _message(group: list[tuple[Install, str, Figure | None]], base: str) -> str:
     )
 
 
-def _size(group: list[tuple[Install, str, Figure | None]]) -> str:
-    figures = [figure for _, _, figure in group if figure is not None]
-    if not figures:
-        return ""
-    frameworks = [figure for figure in figures if "unpacked" in figure.basis and "wheels" in figure.basis]
+def _size(group: list[_Offence]) -> str:
+    frameworks = [o.figure for o in group if o.framework and o.figure is not None]
     if frameworks:
         return f", {max(frameworks, key=lambda figure: figure.mb)}"
-    if len(figures) == 1:
-        return f", {figures[0]}"
-    total = sum(figure.mb for figure in figures)
-    return f", {Figure(total, 'the wheels named, unpacked', figures[0].source)}"
+    wheels = [o.figure for o in group if o.figure is not None]
+    if not wheels:
+        return ""
+    if len(wheels) == 1:
+        return f", {wheels[0]}"
+    total = sum(figure.mb for figure in wheels)
+    return f", {Figure(total, 'the nvidia wheels named, unpacked', wheels[0].source)}"
 
 
 RULE = Rule(

@@ -1,0 +1,86 @@
+"""Lockfiles written by real tools (uv 0.13.9 on local wheels; the shared reference samples)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bloatlint.resolve.sources import conda_lock, pip_compile, pipfile_lock, pylock, uv_lock
+from bloatlint.resolve.target import Target, from_image
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LINUX_311 = Target("3.11", "linux", "x86_64")
+WINDOWS_312 = Target("3.12", "win32", "x86_64")
+
+
+def test_uv_lock_edges_follow_markers_of_the_target() -> None:
+    graph = uv_lock.read(FIXTURES / "uv.lock.local-wheels", "uv.lock", LINUX_311)
+    assert graph.edges["heavy"] == {"heavydep", "shared"}
+    assert graph.edges["demo"] == {"heavy", "used", "shared"}  # dev group included
+    assert graph.nodes["demo"].is_project
+    assert graph.nodes["heavy"].size is None  # find-links wheels carry no size
+    assert graph.nodes["heavy"].location is not None
+    assert graph.nodes["heavy"].location.line == 29
+    windows = uv_lock.read(FIXTURES / "uv.lock.local-wheels", "uv.lock", WINDOWS_312)
+    assert windows.edges["heavy"] == {"heavydep", "shared", "winonly"}
+
+
+def test_uv_lock_fork_keeps_the_version_for_the_target() -> None:
+    old = uv_lock.read(FIXTURES / "uv.lock.fork-demo", "uv.lock", LINUX_311)
+    assert old.nodes["six"].version == "1.16.0"
+    assert old.nodes["six"].wheel_bytes == 11053
+    size = old.nodes["six"].size
+    assert size is not None
+    assert size.source == "lock"
+    assert size.bytes == round(11053 * 2.6)
+    new = uv_lock.read(FIXTURES / "uv.lock.fork-demo", "uv.lock", Target("3.12"))
+    assert new.nodes["six"].version == "1.17.0"
+    assert old.edges["fork-demo"] == {"click", "six"}
+
+
+def test_pylock_from_uv_has_sizes_but_no_edges() -> None:
+    graph = pylock.read(FIXTURES / "pylock.uv-export.toml", "pylock.toml", LINUX_311)
+    assert not graph.has_edges
+    assert graph.notes == ["pylock.toml records no dependency edges"]
+    charset = graph.nodes["charset-normalizer"]
+    assert charset.wheel_bytes == 269972  # the cp311 manylinux x86_64 wheel
+    pip_graph = pylock.read(FIXTURES / "pylock.pip-lock.toml", "pylock.toml", LINUX_311)
+    assert all(node.size is None for node in pip_graph.nodes.values())
+
+
+def test_pip_compile_via_comments_are_edges() -> None:
+    graph = pip_compile.read(FIXTURES / "pip-compile.multi-via.txt", "multi.txt", LINUX_311)
+    assert graph.edges["requests"] == {"certifi", "charset-normalizer", "idna", "urllib3"}
+    assert set(graph.nodes) == {
+        "certifi", "charset-normalizer", "idna", "requests", "six", "urllib3"
+    }
+
+
+def test_pipfile_lock_says_it_has_no_edges() -> None:
+    graph = pipfile_lock.read(FIXTURES / "Pipfile.lock", "Pipfile.lock", LINUX_311)
+    assert not graph.has_edges
+    assert "certifi" in graph.nodes
+    assert graph.nodes["certifi"].location is not None
+    assert graph.nodes["certifi"].location.line > 1
+
+
+def test_conda_lock_packages_and_managers() -> None:
+    graph = conda_lock.read(FIXTURES / "conda-lock.yml", "conda-lock.yml", LINUX_311)
+    assert graph.nodes["numpy"].manager == "conda"
+    assert "libblas" in graph.edges["numpy"]
+
+
+def test_targets_from_base_images() -> None:
+    assert from_image("python:3.11-slim") == Target("3.11", "linux", "x86_64", False,
+                                                    "base image python:3.11-slim")
+    alpine = from_image("python:3.12-alpine", "linux/arm64")
+    assert alpine is not None
+    assert (alpine.python, alpine.machine, alpine.musl) == ("3.12", "aarch64", True)
+    cuda = from_image("nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04")
+    assert cuda is not None
+    assert cuda.python == "3.10"
+    assert from_image("scratch") is None
+    assert LINUX_311.accepts("python_version < '3.12' and sys_platform == 'linux'")
+    assert not LINUX_311.accepts("sys_platform == 'win32'")
+    assert LINUX_311.wheel_rank("x-1-cp311-cp311-manylinux_2_17_x86_64.whl") is not None
+    assert LINUX_311.wheel_rank("x-1-cp311-cp311-musllinux_1_2_x86_64.whl") is None
+    assert LINUX_311.wheel_rank("x-1-cp312-cp312-manylinux_2_17_x86_64.whl") is None

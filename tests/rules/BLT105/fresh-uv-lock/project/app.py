@@ -1,0 +1,2 @@
+import used
+import heavy

@@ -1,0 +1,3 @@
+import onnxruntime
+import tensorflow
+import xgboost

@@ -1,0 +1,6 @@
+import fastapi
+import onnxruntime
+import tensorflow as tf
+import xgboost
+
+model = xgboost.XGBClassifier(tree_method="hist")

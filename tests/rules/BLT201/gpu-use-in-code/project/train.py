@@ -1,0 +1,3 @@
+import xgboost
+
+model = xgboost.XGBRegressor(device="cuda")

@@ -1,0 +1,2 @@
+import onnxruntime
+import tensorflow

@@ -1,0 +1,2 @@
+import faiss
+import numpy
