@@ -41,6 +41,8 @@ def test_json_format(tmp_path: Path) -> None:
             "column": 1,
             "message": "keras is declared but never imported or run",
             "package": "keras",
+            "freed_bytes": None,
+            "freed_packages": ["keras"],
         }
     ]
     assert document["summary"]["findings"] == {"BLT101": 1}

@@ -32,6 +32,17 @@ _DEV_DIRS = frozenset({"test", "tests", "testing", "docs", "doc", "benchmarks", 
 _DEV_FILES = frozenset({"conftest.py", "noxfile.py", "setup.py", "fabfile.py", "tasks.py"})
 
 
+# Imported by many packages and restored by backports (audioop-lts, standard-imghdr, ...) that
+# projects declare for Python 3.12+ even though their own code never imports them.
+REMOVED_STDLIB_MODULES = frozenset(
+    {
+        "asynchat", "asyncore", "distutils", "imp", "smtpd", "aifc", "audioop", "cgi", "cgitb",
+        "chunk", "crypt", "imghdr", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev",
+        "pipes", "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib", "lib2to3",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One reason a distribution is needed. ``dev`` marks reasons that only hold while
@@ -84,10 +95,27 @@ class Analysis:
         )
 
     @cached_property
+    def _shadowed_imports(self) -> tuple[Import, ...]:
+        """Imports that find a same-named module beside a script rather than at the project's
+        roots. Python's answer depends on how the file is run, so they count as a use of the
+        package (never report a package as unused on a guess) but are not reported as
+        undeclared either."""
+        third_party = set(self.third_party_imports)
+        first_party = self.project.first_party
+        return tuple(
+            imp
+            for imp in self.project.imports
+            if imp not in third_party
+            and imp.top_level not in sys.stdlib_module_names
+            and imp.top_level not in self.project.config.first_party
+            and not first_party.is_at_root(imp.module)
+        )
+
+    @cached_property
     def _imported_prefixes(self) -> dict[str, list[Import]]:
         """Every dotted prefix of every third-party import, with the imports behind it."""
         prefixes: dict[str, list[Import]] = {}
-        for imp in self.third_party_imports:
+        for imp in (*self.third_party_imports, *self._shadowed_imports):
             parts = imp.module.split(".")
             for end in range(1, len(parts) + 1):
                 prefixes.setdefault(".".join(parts[:end]), []).append(imp)
@@ -98,6 +126,14 @@ class Analysis:
     @cached_property
     def _lowercase_prefixes(self) -> dict[str, str]:
         return {prefix.lower(): prefix for prefix in self._imported_prefixes}
+
+    def direct_evidence_of_import(self, imp: Import) -> list[str]:
+        """Declared distributions this import is evidence for."""
+        return [
+            name
+            for name in sorted(self.declared_names)
+            if any(imp in self._imports_of(module, name) for module in self._modules(name))
+        ]
 
     @cached_property
     def declared_names(self) -> frozenset[str]:
@@ -166,11 +202,20 @@ class Analysis:
         return direct or self._indirect_evidence(dist)
 
     def _indirect_evidence(self, dist: str) -> list[Evidence]:
-        return [
-            *self._plugin_evidence(dist),
-            *self._entry_point_evidence(dist),
-            *self._metapackage_evidence(dist),
-        ]
+        found = [*self._plugin_evidence(dist), *self._metapackage_evidence(dist)]
+        found += self._backport_evidence(dist)
+        if not any(rule.package == dist for rule in knowledge.plugins()):
+            # A plugin that acts only when asked (pytest-cov needs --cov) has a rule saying
+            # what asks for it; only the others act by merely being installed.
+            found += self._entry_point_evidence(dist)
+        return found
+
+    def _backport_evidence(self, dist: str) -> list[Evidence]:
+        for module in self._modules(dist):
+            if module in REMOVED_STDLIB_MODULES:
+                detail = f"restores `{module}`, removed from the standard library in Python 3.12/3.13"
+                return [Evidence("backport", detail)]
+        return []
 
     def _plugin_evidence(self, dist: str) -> list[Evidence]:
         found: list[Evidence] = []
@@ -246,6 +291,18 @@ class Analysis:
                 needed[name] = root
                 stack.extend(self.names.requires(name))
         return needed
+
+    def needed_by(self, dist: str) -> str | None:
+        """The used declared distribution that needs ``dist`` (or a variant of it providing
+        the same modules, like pillow-simd for pillow or triton-windows for triton)."""
+        needed = self.needed_by_used
+        if dist in needed:
+            return needed[dist]
+        for module in self._modules(dist):
+            for variant in self.names.dists_for_module(module):
+                if variant != dist and variant in needed:
+                    return needed[variant]
+        return None
 
     @cached_property
     def _declared_extras(self) -> dict[str, set[str]]:

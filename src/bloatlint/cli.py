@@ -22,6 +22,7 @@ from packaging.utils import canonicalize_name
 from bloatlint import __version__, baseline, config, engine, explain, gitdiff, reporters, sizes
 from bloatlint.model import Finding
 from bloatlint.reporters.github import append_step_summary
+from bloatlint.resolve import report as size_report
 from bloatlint.resolve.environment import EnvironmentError_
 from bloatlint.rules import RuleCrashed
 
@@ -78,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 only when unused packages exceed SIZE (e.g. 500MB, 2GB); "
         "applies when package sizes are known",
     )
+    parser.add_argument(
+        "--conda-prefix", metavar="PATH", type=Path, help="conda environment to read sizes from"
+    )
+    parser.add_argument(
+        "--online", action="store_true", help="look unknown sizes up in the package index"
+    )
+    parser.add_argument("--index-url", metavar="URL", help="package index for --online")
+    parser.add_argument(
+        "--summary", action="store_true", help="also print environment and bloat sizes"
+    )
+    parser.add_argument(
+        "--html", metavar="FILE", type=Path, help="write a one-page HTML report to FILE"
+    )
     parser.add_argument("--version", action="version", version=f"bloatlint {__version__}")
     return parser
 
@@ -112,7 +126,9 @@ def _run(args: argparse.Namespace) -> int:
     settings = config.load(root, args.config).merged(
         select=_codes(args.select), ignore=_codes(args.ignore)
     )
-    options = engine.Options(root, extra_files, args.python)
+    options = engine.Options(
+        root, extra_files, args.python, args.conda_prefix, args.online, args.index_url
+    )
     result = engine.run(options, settings)
     if args.explain:
         sys.stdout.write(explain.explain(result.analysis, canonicalize_name(args.explain)))
@@ -135,6 +151,10 @@ def _run(args: argparse.Namespace) -> int:
         findings = shown
     summary["findings"] = _counts(findings)
     _report(args.format, findings, summary, root)
+    if args.summary:
+        sys.stdout.write(size_report.summary_text(findings, summary))
+    if args.html:
+        args.html.write_text(size_report.html_page(findings, summary), encoding="utf-8")
     return _status(args, findings, summary)
 
 

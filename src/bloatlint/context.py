@@ -230,15 +230,19 @@ def build_context(
     sources: Iterable[str],
     project_root: Path,
     project_files: Iterable[str],
+    instructions: Iterable[str] = (),
 ) -> BuildContext:
     """The likely build context of a Dockerfile: its own folder or the project root, whichever
     holds more of the files its COPY/ADD instructions name (``docker build -f docker/Dockerfile
-    .`` is common, and so is a service folder built on its own); on a tie, the Dockerfile's
-    folder when it holds anything besides Dockerfiles, else the root. The ``.dockerignore`` is
-    ``<Dockerfile>.dockerignore`` beside the Dockerfile if present, else the context's own."""
+    .`` is common, and so is a service folder built on its own). The root when the Dockerfile's
+    ``instructions`` name its own folder (``CMD ["sh", "/app/docker/simple/run.sh"]``); on a
+    tie, the Dockerfile's folder when it holds anything besides Dockerfiles, else the root. The
+    ``.dockerignore`` is ``<Dockerfile>.dockerignore`` beside the Dockerfile if present, else
+    the context's own."""
     folder = posixpath.dirname(dockerfile_relative)
     files = frozenset(project_files)
-    chosen = _choose_folder(folder, tuple(sources), files) if folder else ""
+    named = any(folder + "/" in text for text in instructions) if folder else True
+    chosen = "" if named else _choose_folder(folder, tuple(sources), files)
     context_root = project_root / chosen if chosen else project_root
     own = dockerfile_path.with_name(dockerfile_path.name + ".dockerignore")
     ignore = own if own.is_file() else context_root / ".dockerignore"
@@ -251,6 +255,8 @@ def build_context(
 
 
 def _choose_folder(folder: str, sources: tuple[str, ...], files: frozenset[str]) -> str:
+    # only named sources tell the two apart: "." exists in both
+    sources = tuple(source for source in sources if clean(source).lstrip("/") not in ("", "."))
     in_folder = sum(_exists(posixpath.join(folder, source), files) for source in sources)
     in_root = sum(_exists(source, files) for source in sources)
     if in_folder != in_root:

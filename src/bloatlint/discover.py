@@ -1,13 +1,20 @@
 """Walk a project tree the way a reviewer would look at it: skip version control, virtual
 environments, caches, build output and whatever ``.gitignore`` ignores.
 
+In a git work tree git itself lists the files (tracked ones, and untracked ones it does not
+ignore), which is both faster and right about tracked files that a ``.gitignore`` pattern
+matches; elsewhere the tree is walked and every ``.gitignore`` on the way applies.
+
 Directory symlinks are not followed (they are how loops happen); file symlinks are kept and
 their problems (dangling, looping) surface when the file is read.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,10 +57,44 @@ class Tree:
 
 def walk(root: Path, exclude: tuple[str, ...] = ()) -> Tree:
     excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
-    found: list[str] = []
-    _walk_dir(root, "", [], excluded, found)
+    listed = _git_files(root)
+    if listed is not None:
+        found = [path for path in listed if _kept(root, path, excluded)]
+    else:
+        found = []
+        _walk_dir(root, "", [], excluded, found)
     found.sort()
     return Tree(root, tuple(found))
+
+
+def _git_files(root: Path) -> list[str] | None:
+    """Inside a git work tree, the files git tracks plus the untracked ones it does not
+    ignore: a tracked file matching a ``.gitignore`` pattern is still part of the project."""
+    if shutil.which("git") is None:
+        return None
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            timeout=60,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    paths = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return sorted(set(filter(None, paths)))
+
+
+def _kept(root: Path, relative: str, excluded: pathspec.GitIgnoreSpec) -> bool:
+    parts = relative.split("/")
+    if any(part in SKIPPED_DIRS for part in parts[:-1]) or excluded.match_file(relative):
+        return False
+    folder = str(root)
+    for part in parts[:-1]:
+        folder = os.path.join(folder, part)
+        if _is_environment(folder):
+            return False
+    return os.path.lexists(root / relative) and not os.path.isdir(root / relative)
 
 
 def _walk_dir(
@@ -96,6 +137,7 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_environment(path: str) -> bool:
     """A virtual environment or conda prefix, whatever its folder is called."""
     return os.path.exists(os.path.join(path, "pyvenv.cfg")) or os.path.isdir(

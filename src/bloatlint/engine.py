@@ -29,7 +29,6 @@ from bloatlint.model import (
     ManifestError,
     ParsedFile,
     ParseProblem,
-    Reference,
     SourceText,
 )
 from bloatlint.project import Project
@@ -111,7 +110,12 @@ def build_project(options: Options, config: Config) -> Project:
             *(problem for scan in code for problem in scan.problems),
             *command_scan.problems,
         ),
-        first_party=FirstParty(root, python_files, config.source_roots),
+        first_party=FirstParty(
+            root,
+            python_files,
+            config.source_roots,
+            _imported_modules(code),
+        ),
         names=build_index(environment, config),
         config=config,
         dockerfiles=tuple(
@@ -149,6 +153,13 @@ def _parse_manifests(
             if ref.format in formats()
         )
     return parsed
+
+
+def _imported_modules(code: list[CodeScan]) -> Iterable[str]:
+    for scan in code:
+        for imp in scan.imports:
+            yield imp.module
+            yield from (f"{imp.module}.{name}" for name in imp.names)
 
 
 def _identity(path: Path) -> Path:

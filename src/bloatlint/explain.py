@@ -22,8 +22,8 @@ def explain(analysis: Analysis, dist: str) -> str:
     elif evidence:
         lines.append("  used:")
         lines.extend(f"    - {item}" for item in evidence)
-    elif dist in analysis.needed_by_used:
-        lines.append(f"  not used directly; a dependency of {analysis.needed_by_used[dist]}")
+    elif (needed_by := analysis.needed_by(dist)) is not None:
+        lines.append(f"  not used directly; a dependency of {needed_by}")
     else:
         lines.append("  unused: no import, command, plugin rule or dependency needs it")
     return "\n".join(lines) + "\n"

@@ -35,7 +35,9 @@ def findings_at(revision: str, options: engine.Options, config: Config) -> tuple
     with checkout(root, revision) as base_root:
         moved = (_moved(path, root, base_root) for path in options.extra_files)
         extra = tuple(path for path in moved if path.exists())
-        base = engine.Options(base_root, extra, options.python or _project_python(root))
+        python = options.python or _project_python(root)
+        # replace() keeps every other option (environments, size sources) as given
+        base = replace(options, root=base_root, extra_files=extra, python=python)
         return engine.run(base, config).findings
 
 

@@ -17,7 +17,8 @@ from bloatlint.reporters.github import annotation, escape_data, escape_property,
 from bloatlint.rules import all_rules
 from tests.conftest import run_cli, write_tree
 
-SCHEMA = Path("/work/shared/reference/sarif-schema-2.1.0.json")
+# The official schema lives in the team's shared/ folder, which CI places beside the clone.
+SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "reference" / "sarif-schema-2.1.0.json"
 KERAS_UNUSED = "keras is declared but never imported or run"
 PROJECT = {
     "requirements.txt": "numpy==2.0\nkeras==3.3.3\n",

@@ -35,10 +35,19 @@ def test_dominators_of_a_chain_with_a_cycle() -> None:
 
 def test_unused_package_frees_what_only_it_needs() -> None:
     g = graph(
-        {"tensorflow": ["keras", "numpy", "tensorboard"], "keras": ["numpy", "h5py"],
-         "pandas": ["numpy"]},
-        {"tensorflow": 1000, "keras": 100, "numpy": 50, "tensorboard": 20, "h5py": 10,
-         "pandas": 40},
+        {
+            "tensorflow": ["keras", "numpy", "tensorboard"],
+            "keras": ["numpy", "h5py"],
+            "pandas": ["numpy"],
+        },
+        {
+            "tensorflow": 1000,
+            "keras": 100,
+            "numpy": 50,
+            "tensorboard": 20,
+            "h5py": 10,
+            "pandas": 40,
+        },
     )
     freed = redundancy(g, kept=["pandas"], candidates=["tensorflow"])["tensorflow"]
     assert freed.packages == ("tensorflow", "keras", "tensorboard", "h5py")

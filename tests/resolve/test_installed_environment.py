@@ -34,10 +34,11 @@ def build_wheel(folder: Path, name: str, payload: int, requires: list[str]) -> P
         f"{name}/blob.bin": bytes(payload),
         f"{info}/METADATA": (
             "Metadata-Version: 2.1\n"
-            f"Name: {name}\nVersion: 1.0\n"
-            + "".join(f"Requires-Dist: {req}\n" for req in requires)
+            f"Name: {name}\nVersion: 1.0\n" + "".join(f"Requires-Dist: {req}\n" for req in requires)
         ).encode(),
-        f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        f"{info}/WHEEL": (
+            b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
         f"{info}/top_level.txt": f"{name}\n".encode(),
     }
     record = io.StringIO()
@@ -72,8 +73,21 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     venv.create(target, with_pip=False)
     python = target / "bin" / "python"
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-index",
-         "--no-compile", "--find-links", str(wheels), "heavy", "used", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-index",
+            "--no-compile",
+            "--find-links",
+            str(wheels),
+            "heavy",
+            "used",
+            "--quiet",
+        ],
         check=True,
         capture_output=True,
     )

@@ -51,7 +51,12 @@ def test_pip_compile_via_comments_are_edges() -> None:
     graph = pip_compile.read(FIXTURES / "pip-compile.multi-via.txt", "multi.txt", LINUX_311)
     assert graph.edges["requests"] == {"certifi", "charset-normalizer", "idna", "urllib3"}
     assert set(graph.nodes) == {
-        "certifi", "charset-normalizer", "idna", "requests", "six", "urllib3"
+        "certifi",
+        "charset-normalizer",
+        "idna",
+        "requests",
+        "six",
+        "urllib3",
     }
 
 
@@ -70,8 +75,9 @@ def test_conda_lock_packages_and_managers() -> None:
 
 
 def test_targets_from_base_images() -> None:
-    assert from_image("python:3.11-slim") == Target("3.11", "linux", "x86_64", False,
-                                                    "base image python:3.11-slim")
+    assert from_image("python:3.11-slim") == Target(
+        "3.11", "linux", "x86_64", False, "base image python:3.11-slim"
+    )
     alpine = from_image("python:3.12-alpine", "linux/arm64")
     assert alpine is not None
     assert (alpine.python, alpine.machine, alpine.musl) == ("3.12", "aarch64", True)

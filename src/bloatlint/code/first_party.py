@@ -35,13 +35,35 @@ class FirstParty:
     absolute inside it.
     """
 
-    def __init__(self, root: Path, files: Iterable[str], source_roots: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        root: Path,
+        files: Iterable[str],
+        source_roots: Iterable[str] = (),
+        imported: Iterable[str] = (),
+    ) -> None:
         self._names_in: defaultdict[str, set[str]] = defaultdict(set)
         self._packages: set[str] = set()
         for relative in files:
             self._add(PurePosixPath(relative))
         extra = (_relative_folder(root, folder) for folder in source_roots)
         self._roots = tuple(dict.fromkeys(["", "src", *extra]))
+        for module in imported:
+            self._mark_namespace_packages(module)
+
+    def _mark_namespace_packages(self, module: str) -> None:
+        """A folder without ``__init__.py`` that the project imports as ``folder.module`` is a
+        namespace package, not a folder of scripts: its files do not see their siblings as
+        top-level modules (``modules/chromadb.py`` next to ``modules/memory.py: import
+        chromadb`` leaves the real chromadb in use)."""
+        parts = module.split(".")
+        for root in self._roots:
+            base = f"{root}/" if root else ""
+            for end in range(1, len(parts)):
+                folder = base + "/".join(parts[:end])
+                if parts[end] not in self._names_in.get(folder, ()):
+                    break
+                self._packages.add(folder)
 
     def _add(self, path: PurePosixPath) -> None:
         name = _module_name(path.name)
@@ -59,7 +81,16 @@ class FirstParty:
         top = module.split(".", 1)[0]
         if any(top in self._names_in.get(root, ()) for root in self._roots):
             return True
-        return top in self._names_in.get(self._script_folder(importer), ())
+        folder = self._script_folder(importer)
+        if _is_itself(folder, top, importer):
+            return False  # chromadb.py's own `import chromadb` means the installed package
+        return top in self._names_in.get(folder, ())
+
+    def is_at_root(self, module: str) -> bool:
+        """Whether ``module`` is the project's own from every file (not only from scripts in
+        a folder that happens to hold a same-named module)."""
+        top = module.split(".", 1)[0]
+        return any(top in self._names_in.get(root, ()) for root in self._roots)
 
     def first_party_names(self) -> frozenset[str]:
         """Top-level module and package names at the import roots."""
@@ -83,6 +114,11 @@ def _module_name(filename: str) -> str | None:
         # foo.cpython-311-x86_64-linux-gnu.so, foo.abi3.so, foo.pyd
         return filename.split(".", 1)[0]
     return None
+
+
+def _is_itself(folder: str, top: str, importer: str) -> bool:
+    path = PurePosixPath(importer)
+    return _folder(path.parent) == folder and _module_name(path.name) == top
 
 
 def _folder(path: PurePosixPath) -> str:

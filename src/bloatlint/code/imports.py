@@ -77,9 +77,24 @@ def scan_file(path: Path, root: Path) -> CodeScan:
 
 
 def scan_python(text: str, path: str) -> CodeScan:
-    """Scan Python source; ``path`` is the POSIX path relative to the project root."""
+    """Scan Python source; ``path`` is the POSIX path relative to the project root.
+
+    Uses the line-level pre-scan of :mod:`bloatlint.code.fastscan`, which returns exactly what
+    :func:`scan_python_ast` returns and falls back to it for files it cannot decide safely.
+    """
+    return _scan_python(text, path, _scan_source)
+
+
+def scan_python_ast(text: str, path: str) -> CodeScan:
+    """The reference scanner: one full ``ast`` parse and walk of the file."""
+    return _scan_python(text, path, _scan_source_ast)
+
+
+def _scan_python(
+    text: str, path: str, scan_source: Callable[[str, list[str]], _Found | _Failure]
+) -> CodeScan:
     lines = _physical_lines(text)
-    outcome = _scan_source(text, lines)
+    outcome = scan_source(text, lines)
     if isinstance(outcome, _Failure):
         return _failed(Location(path, outcome.line, outcome.column), outcome.message)
 
@@ -177,22 +192,35 @@ class _Found:
 
 
 def _physical_lines(text: str) -> list[str]:
-    return _LINE_BREAK.split(text)
+    return _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
 
 
 def _scan_source(text: str, lines: list[str]) -> _Found | _Failure:
+    from bloatlint.code import fastscan  # imported here: it builds on this module
+
+    found = fastscan.scan_source(text, lines)
+    return _scan_source_ast(text, lines) if found is None else found
+
+
+def _scan_source_ast(text: str, lines: list[str]) -> _Found | _Failure:
+    tree = _parse(text)
+    if isinstance(tree, _Failure):
+        return tree
+    collector = _Collector(lines)
+    collector.walk(tree)
+    return collector.finish()
+
+
+def _parse(text: str) -> ast.Module | _Failure:
     try:
         with warnings.catch_warnings():
             # Invalid escapes and the like in project code are not ours to report.
             warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            return ast.parse(text)
     except SyntaxError as error:
         return _Failure(error.lineno or 1, error.offset or 1, f"cannot parse Python: {error.msg}")
     except (ValueError, RecursionError, MemoryError) as error:
         return _Failure(1, 1, f"cannot parse Python: {error or type(error).__name__}")
-    collector = _Collector(lines)
-    collector.walk(tree)
-    return collector.finish()
 
 
 class _Collector:
@@ -229,7 +257,14 @@ class _Collector:
                     self._call(node, optional)
                 _push_children(stack, node, optional)
 
-    def finish(self) -> _Found:
+    @property
+    def bindings(self) -> dict[str, str]:
+        return self._bindings
+
+    def finish(self, bindings: Mapping[str, str] | None = None) -> _Found:
+        """Resolve the calls against ``bindings`` (default: this walk's own imports)."""
+        if bindings is not None:
+            self._bindings = dict(bindings)
         for callee, call, optional in self._calls:
             qualified = ".".join([self._bindings.get(callee[0], callee[0]), *callee[1:]])
             if qualified in _IMPORT_CALLS:
@@ -500,7 +535,8 @@ def _scan_cell(cell: notebook.Cell, locate: _CellLocator) -> CodeScan:
     shell = tuple(_shell_entry(found, locate) for found in code.shell)
     locate = locate.with_shifts(code.shifts)
     python_lines = _physical_lines(code.python)
-    outcome = _scan_source(code.python, python_lines)
+    # Cells are small and often unfinished: the full parse reports their syntax errors exactly.
+    outcome = _scan_source_ast(code.python, python_lines)
     if isinstance(outcome, _Failure):
         message = outcome.message.replace(
             "cannot parse Python:", f"cannot parse Python in cell {cell.number}:"

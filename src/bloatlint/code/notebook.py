@@ -311,7 +311,21 @@ def _ipython_line(line: str, index: int, shell: list[ShellLines]) -> str | None:
         return placeholder
     if line[marker] == "%" or stripped.startswith("?") or _HELP.match(stripped):
         return placeholder
+    if _AUTOMAGIC.match(stripped):
+        if stripped.split(None, 1)[0] in _AUTOMAGIC_SHELL:
+            shell.append(ShellLines((stripped,), index, len(line) - len(stripped)))
+        return placeholder
     return None
+
+
+# IPython's automagic runs these line magics and shell aliases without a ``%`` when the line
+# reads as a command, not as Python (``cd data``, ``pip install x``, ``ls -la``).
+_AUTOMAGIC_SHELL = frozenset({"pip", "conda", "mamba"})
+_AUTOMAGIC = re.compile(
+    r"(?:cd|ls|ll|pwd|pip|conda|mamba|mkdir|rmdir|mv|rm|cp|cat|env|load_ext|matplotlib"
+    r"|pushd|popd|dhist|bookmark|reset|who|whos|history|run|autoreload)"
+    r"(?:\s+(?![=(\[.,:+*/%<>!-]\s|=)\S.*|\s*)$"
+)
 
 
 class _LogicalState:

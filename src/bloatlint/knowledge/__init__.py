@@ -32,6 +32,7 @@ __all__ = [
     "DistInfo",
     "KnowledgeError",
     "PluginRule",
+    "curated_import_names",
     "dev_tool_kind",
     "distributions",
     "is_dev_tool",
@@ -168,6 +169,16 @@ def _dist_info(name: str, raw: object) -> DistInfo:
         )
     except KeyError as missing:
         raise _fail(source, name, f"missing key {missing}") from None
+
+
+@cache
+def curated_import_names() -> Mapping[str, tuple[str, ...]]:
+    """Import names of distributions without wheels, from ``import_names.toml``."""
+    source = "import_names.toml"
+    table = tomllib.loads(_read(source)).get("names", {})
+    return MappingProxyType(
+        {_canonical(name, source, name): _strings(value, source, name) for name, value in table.items()}
+    )
 
 
 @cache

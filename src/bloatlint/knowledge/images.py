@@ -29,7 +29,9 @@ def format_size(mb: float) -> str:
 
 
 def format_bytes(size: int) -> str:
-    """A file size as messages show it: ``12 kB``, ``36 MB``, ``1.2 GB``."""
+    """A file size as messages show it: ``15 bytes``, ``12 kB``, ``36 MB``, ``1.2 GB``."""
+    if size < 1000:
+        return f"{size} bytes"
     if size < 1_000_000:
         return f"{size / 1000:.0f} kB"
     return format_size(size / 1_000_000)
@@ -50,6 +52,10 @@ class Figure:
         """``about 600 MB smaller (basis, source)`` for ``word="smaller"``."""
         size = f"{format_size(self.mb)} {word}".rstrip()
         return f"{prefix} {size} ({self.basis}, {self.source})"
+
+    def inline(self) -> str:
+        """``about 180 MB in a TensorFlow image (Zhang et al., ...)``: the basis in the text."""
+        return f"about {format_size(self.mb)} {self.basis} ({self.source})"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+_VCS_REPOSITORY = re.compile(r"^(?:git|hg|svn|bzr)\+\S+/([A-Za-z0-9][A-Za-z0-9._-]*?)(?:\.git)?/?(?:@[^/]*)?$")
 _NAME_AT_URL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@\s*\S")
 _WHEEL_OR_SDIST = re.compile(
     r"(?:^|/)([A-Za-z0-9][A-Za-z0-9._]*?)-\d[^/]*\.(?:whl|tar\.gz|zip|tar\.bz2)$"
@@ -67,11 +68,14 @@ def _is_url_or_path(text: str) -> bool:
 def _from_url(text: str, egg: re.Match[str] | None) -> RequirementSpec | None:
     if egg:
         raw = egg.group(1)
-    else:
-        archive = _WHEEL_OR_SDIST.search(text.split("#", 1)[0])
-        if not archive:
-            return None
+    elif archive := _WHEEL_OR_SDIST.search(text.split("#", 1)[0]):
         raw = archive.group(1)
+    elif repository := _VCS_REPOSITORY.search(text.split("#", 1)[0]):
+        # pip names such a requirement after the project it builds; the repository's name is
+        # that project's name far more often than not (peft.git builds peft).
+        raw = repository.group(1)
+    else:
+        return None
     raw, _, extras = raw.partition("[")
     return RequirementSpec(
         name=canonicalize_name(raw),

@@ -148,12 +148,20 @@ _GENERIC_WORDS = frozenset({"requirements", "requirement", "reqs", "req"})
 
 def matches(relative: PurePosixPath) -> bool:
     name = relative.name.lower()
+    if " " in name:
+        return False  # "RFC 2119 - Requirement Levels.txt" is prose, not a manifest
     in_folder = any(part.lower() in _FOLDERS for part in relative.parts[:-1])
+    words = set(re.split(r"[-_.]+", name.rsplit(".", 1)[0]))
     if name.endswith(".txt"):
-        return "requirement" in name or in_folder
+        return bool(words & _REQUIREMENT_WORDS) or in_folder
     if name.endswith(".in") and name != "manifest.in":
-        return "req" in name or in_folder or _has_compiled_sibling(relative)
+        return bool(words & _REQUIREMENT_WORDS) or in_folder or _has_compiled_sibling(relative)
     return False
+
+
+# Whole words of a file name that mark a requirements file: requirements-dev.txt,
+# dev_requirements.txt, reqs.txt, requirements.gpu.in; never "frequency.in".
+_REQUIREMENT_WORDS = frozenset({"requirements", "requirement", "reqs", "req"})
 
 
 def _has_compiled_sibling(relative: PurePosixPath) -> bool:
@@ -297,8 +305,12 @@ class _PipInvalid(_PipLine, Protocol):
 
 def _entry_from_pip(requirement: _PipRequirement, spans: dict[int, int]) -> _Entry | None:
     start = requirement.line_number
-    if not requirement.name or start is None:
-        return None  # `-e .`, a bare local path or URL: no distribution is named
+    if start is None:
+        return None
+    if not requirement.name:
+        # `-e .` or a local path names nothing; a repository URL names its project
+        from_url = parse_requirement(str(requirement.link)) if requirement.link else None
+        return _Entry(start, spans.get(start, start), from_url) if from_url else None
     spec = RequirementSpec(
         name=canonicalize_name(requirement.name),
         raw_name=requirement.name,

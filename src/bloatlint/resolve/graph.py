@@ -59,6 +59,7 @@ class DependencyGraph:
     edges: dict[str, set[str]] = field(default_factory=dict)
     has_edges: bool = True
     notes: list[str] = field(default_factory=list)
+    elsewhere: set[str] = field(default_factory=set)  # needed only on other targets
 
     def add(self, name: str, **facts: object) -> Node:
         node = self.nodes.get(name)
@@ -223,9 +224,7 @@ def _freed(
 ) -> Freed:
     total, unknown = graph.size_of(dominated)
     sized = [
-        (other, size.bytes)
-        for other in dominated
-        if (size := graph.nodes[other].size) is not None
+        (other, size.bytes) for other in dominated if (size := graph.nodes[other].size) is not None
     ]
     sized.sort(key=lambda pair: (-pair[1], pair[0]))
     others = [other for other, _ in sized if other != name]

@@ -28,6 +28,7 @@ class DistFacts:
     entry_point_groups: tuple[str, ...] = ()
     display_name: str = ""
     source: str = "guess"
+    modules_known: bool = True
 
 
 class NameIndex:
@@ -50,7 +51,9 @@ class NameIndex:
         return known if known is not None else DistFacts(dist, guessed_modules(dist))
 
     def knows(self, dist: str) -> bool:
-        return dist in self._facts
+        """Whether the distribution's import names are facts rather than guesses."""
+        fact = self._facts.get(dist)
+        return fact is not None and fact.modules_known
 
     def modules_of(self, dist: str) -> tuple[str, ...]:
         return self.facts(dist).modules
@@ -107,19 +110,28 @@ def build_index(environment: Environment | None, config: Config) -> NameIndex:
 
 
 def _knowledge_facts() -> list[DistFacts]:
-    return [
+    curated = knowledge.curated_import_names()
+    facts = [
         DistFacts(
             name=info.name,
-            modules=info.modules or guessed_modules(info.name),
+            modules=curated.get(info.name) or info.modules or guessed_modules(info.name),
             scripts=info.scripts,
             requires=info.requires,
             extras=info.extras,
             entry_point_groups=info.entry_point_groups,
-            display_name=getattr(info, "display_name", "") or "",
+            display_name=info.display_name,
             source="knowledge",
+            modules_known=info.name in curated or "metadata-only" not in info.source,
         )
         for info in knowledge.distributions().values()
     ]
+    known = {fact.name for fact in facts}
+    facts += [
+        DistFacts(name=name, modules=modules, source="knowledge")
+        for name, modules in curated.items()
+        if name not in known
+    ]
+    return facts
 
 
 def _environment_facts(environment: Environment | None) -> list[DistFacts]:

@@ -11,8 +11,8 @@ Sources, best first:
     ``knowledge/sizes.csv`` has it; else :data:`NVIDIA_FACTOR` for ``nvidia-*``/``cuda-*``
     wheels (mostly already-compressed shared libraries); else :data:`DEFAULT_FACTOR`.
     Fitted on ``measured-wheel-sizes.csv`` (72 wheels ≥ 0.1 MB, Linux x86_64, CPython 3.11):
-    the median ratio is 2.60 (quartiles 1.62 and 3.44, range 1.11–5.0); nvidia wheels' median
-    1.62, the others' 3.18. Pure-Python wheels run 1.6–4.9. A single estimate is therefore
+    the median ratio is 2.60 (quartiles 1.62 and 3.44, range 1.11-5.0); nvidia wheels' median
+    1.62, the others' 3.18. Pure-Python wheels run 1.6-4.9. A single estimate is therefore
     within ±35% for half of the packages; per-package factors remove most of that for the
     heavy packages that dominate a total.
 ``knowledge``
@@ -61,7 +61,10 @@ def knowledge_sizes() -> dict[str, KnownSize]:
         name = canonicalize_name(row["name"])
         wheel = row.get("wheel_bytes") or ""
         found[name] = KnownSize(
-            name, row["version"], int(row["installed_bytes"]), int(wheel) if wheel else None,
+            name,
+            row["version"],
+            int(row["installed_bytes"]),
+            int(wheel) if wheel else None,
             row.get("measured", ""),
         )  # later rows (newer measurements) win
     return found

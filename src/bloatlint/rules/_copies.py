@@ -52,4 +52,7 @@ def context_of(
 ) -> BuildContext:
     sources = [source for copy in copies for source, _ in copy.sources]
     project = analysis.project
-    return build_context(dockerfile.path, dockerfile.relative, sources, project.root, project.files)
+    instructions = [item.raw for stage in dockerfile.stages for item in stage.instructions]
+    return build_context(
+        dockerfile.path, dockerfile.relative, sources, project.root, project.files, instructions
+    )

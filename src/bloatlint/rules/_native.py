@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -41,7 +41,8 @@ _VALUED = {
         }
     ),
 }  # fmt: skip
-_PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9+._*?\[\]-]*")
+# apk's virtual packages (``.build-deps``) may start with a dot
+_PACKAGE_NAME = re.compile(r"\.?[A-Za-z0-9][A-Za-z0-9+._*?\[\]-]*")
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class NativeCall:
                 skip = False
             elif text.startswith("-"):
                 skip = text in valued
-            elif not text.startswith((".", "/", "$")) and "://" not in text:
+            elif not text.startswith(("./", "../", "/", "$")) and "://" not in text:
                 match = _PACKAGE_NAME.match(text)
                 if match:
                     found.append((re.split(r"[=<>~:/]", match.group())[0], word))
@@ -162,12 +163,9 @@ def removal(commands: Iterable[ShellCommand]) -> Removal:
 # --- commands that delete folders -----------------------------------------------------------------
 
 
-def deleted_paths(
-    commands: Iterable[ShellCommand], variables: Mapping[str, str]
-) -> tuple[str, ...]:
-    """Absolute paths ``rm`` deletes (``/x/*`` as ``/x``; ``~`` and ``$HOME`` expanded) and
-    the folders ``find DIR ... -delete`` empties."""
-    home = variables.get("HOME", "/root")
+def deleted_paths(commands: Iterable[ShellCommand], home: str = "/root") -> tuple[str, ...]:
+    """Absolute paths ``rm`` deletes (``/x/*`` as ``/x``; ``~`` and ``$HOME`` expanded to
+    ``home``) and the folders ``find DIR ... -delete`` empties."""
     found: list[str] = []
     for command in commands:
         argv = command.argv

@@ -68,9 +68,10 @@ class Install:
         """Where the install comes from: the package word, or the ``-r FILE`` word."""
         return self.call.word.location if self.manifest is None else self.location
 
-    def shown(self) -> str:
-        where = f" (from {self.manifest})" if self.manifest else ""
-        return f"{self.declared.raw_name}{where}"
+    def shown(self, *notes: str) -> str:
+        """The name as the message shows it: ``torch (through x, from requirements.txt)``."""
+        notes += (f"from {self.manifest}",) if self.manifest else ()
+        return f"{self.declared.raw_name} ({', '.join(notes)})" if notes else self.declared.raw_name
 
 
 def installs(analysis: Analysis, dockerfile: Dockerfile) -> tuple[Install, ...]:

@@ -38,15 +38,14 @@ from bloatlint.sizes import format_size
 
 
 def check(analysis: Analysis) -> Iterator[Finding]:
-    needed = analysis.needed_by_used
     unused = [
         item
         for item in analysis.project.declared
-        if analysis.is_unused(item) and not (item.name in needed and item.pinned)
+        if analysis.is_unused(item) and not (item.pinned and analysis.needed_by(item.name))
     ]  # a pinned dependency of a used package is a deliberate pin
     freed = costs.freed(analysis, sorted({item.name for item in unused}))
     for item in unused:
-        text = message(item, needed.get(item.name))
+        text = message(item, analysis.needed_by(item.name))
         gain = freed.get(item.name)
         if gain is not None and gain.bytes is not None and gain.packages:
             text += f"; removing it frees {_gain(gain)}"
@@ -83,4 +82,10 @@ def _where(item: Declared) -> str:
     return "is declared"
 
 
-RULE = Rule("BLT101", "unused-package", "A declared package that is never imported or run", check, __doc__ or "")
+RULE = Rule(
+    "BLT101",
+    "unused-package",
+    "A declared package that is never imported or run",
+    check,
+    __doc__ or "",
+)

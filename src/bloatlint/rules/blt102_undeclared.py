@@ -35,9 +35,7 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         if imp.optional:
             continue
         candidates = _providers(analysis, imp)
-        if candidates & declared:
-            continue
-        if not analysis.names.dists_for_module(imp.module) and _guessed_match(analysis, imp):
+        if candidates & declared or _declared_module(analysis, imp):
             continue
         yield _finding(analysis, imp, sorted(candidates))
 
@@ -52,14 +50,10 @@ def _providers(analysis: Analysis, imp: Import) -> frozenset[str]:
     )
 
 
-def _guessed_match(analysis: Analysis, imp: Import) -> bool:
-    """An undescribed declared distribution whose guessed module is this import."""
-    lowered = imp.top_level.lower()
-    return any(
-        not analysis.names.knows(name)
-        and lowered in (module.lower() for module in analysis.names.modules_of(name))
-        for name in analysis.declared_names
-    )
+def _declared_module(analysis: Analysis, imp: Import) -> bool:
+    """A declared distribution provides this module, whatever the knowledge base says other
+    distributions provide (``clip`` installed from a repository as ``#egg=clip``)."""
+    return bool(analysis.direct_evidence_of_import(imp))
 
 
 def _finding(analysis: Analysis, imp: Import, candidates: list[str]) -> Finding:

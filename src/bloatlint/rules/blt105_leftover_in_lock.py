@@ -43,19 +43,33 @@ def check(analysis: Analysis) -> Iterator[Finding]:
     for lock in resolution.locks:
         needed = lock.reachable(roots)
         for name, node in sorted(lock.nodes.items()):
-            if name in needed or node.is_project or node.location is None:
+            skip = name in needed or name in lock.elsewhere or node.is_project
+            if skip or node.location is None:
                 continue
-            if is_installer_tool(name) or node.manager == "conda" and not lock.edges:
+            if is_installer_tool(name) or (node.manager == "conda" and not lock.edges):
                 continue
-            size = f"{format_size(node.size.bytes)}, {node.size.source}" if node.size else "size unknown"
+            size = (
+                f"{format_size(node.size.bytes)}, {node.size.source}"
+                if node.size
+                else "size unknown"
+            )
             version = f" {node.version}" if node.version else ""
             text = f"{name}{version} is locked but nothing declared needs it ({size})"
-            yield Finding("BLT105", node.location, text, name, extra={
-                "size_bytes": node.size.bytes if node.size else None,
-            })
+            yield Finding(
+                "BLT105",
+                node.location,
+                text,
+                name,
+                extra={
+                    "size_bytes": node.size.bytes if node.size else None,
+                },
+            )
 
 
 RULE = Rule(
-    "BLT105", "leftover-in-lock", "A locked package that nothing declared needs", check,
+    "BLT105",
+    "leftover-in-lock",
+    "A locked package that nothing declared needs",
+    check,
     __doc__ or "",
 )

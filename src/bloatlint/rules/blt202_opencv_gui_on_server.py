@@ -86,7 +86,8 @@ def _gui(install: Install) -> str:
 
 def _twice(install: Install, other: Install) -> str:
     return (
-        f"{install.shown()} and {other.shown()} ({other.location}) both install the cv2 module "
+        f"{install.declared.raw_name} and {other.declared.raw_name} ({other.location}) both "
+        "install the cv2 module "
         f"and the last one overwrites the other's files: keep one"
     )
 

@@ -110,7 +110,7 @@ def _through_torch(
         return None
     if cpu_build(analysis, install) or not pulled_by(analysis, install, torch.package):
         return None
-    return _Offence(install, f"{install.shown()} (through torch)", torch.wheels, framework=True)
+    return _Offence(install, install.shown("through torch"), torch.wheels, framework=True)
 
 
 def _preinstalled(build: CudaBuild, base: str) -> bool:

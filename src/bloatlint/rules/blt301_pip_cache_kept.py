@@ -88,12 +88,13 @@ def _keeps_cache(
         or _only_tools(call)
     ):
         return False
-    folders = _cache_folders(call, variables, _user(view, stage, instruction), instruction.workdir)
+    home = _home(variables, _user(view, stage, instruction))
+    folders = _cache_folders(call, variables, home, instruction.workdir)
     if not any(view.touches(stage, folder) for folder in folders):
         return False
     if _mounted(instruction, folders):
         return False
-    return not _cleared(instruction, command, call, folders, variables)
+    return not _cleared(instruction, command, call, folders, home)
 
 
 def _disabled(call: PipCall, variables: Mapping[str, str]) -> bool:
@@ -143,8 +144,14 @@ def _user(view: ImageView, stage: Stage, instruction: Instruction) -> str | None
     return user
 
 
+def _home(variables: Mapping[str, str], user: str | None) -> str:
+    if variables.get("HOME"):
+        return variables["HOME"]
+    return "/root" if user in (None, "root", "0") else f"/home/{user}"
+
+
 def _cache_folders(
-    call: PipCall, variables: Mapping[str, str], user: str | None, workdir: str
+    call: PipCall, variables: Mapping[str, str], home: str, workdir: str
 ) -> tuple[str, ...]:
     tool = "pip" if call.tool == "pip" else "uv"
     explicit = call.values("--cache-dir") or (variables.get(f"{tool.upper()}_CACHE_DIR"),)
@@ -152,7 +159,6 @@ def _cache_folders(
         return (absolute(workdir, explicit[0]),)
     if variables.get("XDG_CACHE_HOME"):
         return (absolute(workdir, f"{variables['XDG_CACHE_HOME']}/{tool}"),)
-    home = variables.get("HOME") or ("/root" if user in (None, "root", "0") else f"/home/{user}")
     return (absolute(workdir, f"{home}/.cache/{tool}"),)
 
 
@@ -173,7 +179,7 @@ def _cleared(
     command: ShellCommand,
     call: PipCall,
     folders: tuple[str, ...],
-    variables: Mapping[str, str],
+    home: str,
 ) -> bool:
     after = runs_after(instruction, command)
     for later in after:
@@ -194,7 +200,7 @@ def _cleared(
             return True
     if any(f"{call.tool} cache dir" in word.text for later in after for word in later.words):
         return True  # rm -rf "$(pip cache dir)"
-    deleted = deleted_paths(after, variables)
+    deleted = deleted_paths(after, home)
     return any(deletes(deleted, folder) for folder in folders)
 
 
@@ -230,9 +236,9 @@ def _size(call: PipCall, instruction: Instruction, command: ShellCommand) -> str
         if name in knowledge.wheel_mb and not (name == "torch" and cpu)
     ]
     if not known:
-        return f" ({knowledge.pip_cache_study})"
+        return f", {knowledge.pip_cache_study.inline()}" if call.tool == "pip" else ""
     total = sum(knowledge.wheel_mb[name] for name in known)
-    listed = ", ".join(known)
+    listed = known[0] if len(known) == 1 else ", ".join(known[:-1]) + f" and {known[-1]}"
     figure = Figure(
         total,
         f"the {listed} wheel{'s' if len(known) > 1 else ''} as downloaded",

@@ -36,7 +36,6 @@ from bloatlint.rules._image import (
     commands,
     image_view,
     runs_after,
-    variables_for,
 )
 from bloatlint.rules._native import NativeCall, deleted_paths, deletes, native_call
 
@@ -59,7 +58,7 @@ def _stage_findings(view: ImageView, stage: Stage) -> Iterator[Finding]:
             continue
         if instruction.location in reported or _mounted(instruction):
             continue
-        if _removed(runs_after(instruction, command), instruction, command):
+        if _removed(runs_after(instruction, command)):
             continue
         reported.add(instruction.location)
         yield Finding(
@@ -67,14 +66,12 @@ def _stage_findings(view: ImageView, stage: Stage) -> Iterator[Finding]:
         )
 
 
-def _removed(
-    after: tuple[ShellCommand, ...], instruction: Instruction, command: ShellCommand
-) -> bool:
+def _removed(after: tuple[ShellCommand, ...]) -> bool:
     for later in after:
         call = native_call(later)
         if call is not None and call.family == "apt" and call.action in ("distclean", "dist-clean"):
             return True
-    return deletes(deleted_paths(after, variables_for(instruction, command)), LISTS)
+    return deletes(deleted_paths(after), LISTS)
 
 
 def _mounted(instruction: Instruction) -> bool:
@@ -91,7 +88,7 @@ def _removed_later(view: ImageView, stage: Stage, instruction: Instruction) -> L
         if later.keyword != "RUN" or not later.commands:
             continue
         unwrapped = tuple(command.unwrapped() for command in later.commands)
-        if _removed(unwrapped, later, later.commands[-1]):
+        if _removed(unwrapped):
             return later.location
     return None
 

@@ -148,7 +148,7 @@ def _cleaned(
     after = runs_after(instruction, command)
     if any(_cleans_packages(later) for later in after):
         return True
-    deleted = deleted_paths(after, variables)
+    deleted = deleted_paths(after, variables.get("HOME", "/root"))
     return any(deletes(deleted, folder) for folder in folders)
 
 

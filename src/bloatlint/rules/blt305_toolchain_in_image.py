@@ -84,7 +84,8 @@ def _removed_later(
 
 def _message(kept: list[tuple[str, CommandWord]], later: Location | None) -> str:
     names = list(dict.fromkeys(name for name, _ in kept))
-    listed = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    shown = names[:4] + ([f"{len(names) - 4} more"] if len(names) > 4 else [])
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" and {shown[-1]}"
     verb = "is" if len(names) == 1 else "are"
     if later is not None:
         where = f"removed only in a later RUN (line {later.line}), which reclaims nothing"

@@ -28,7 +28,7 @@ from bloatlint.analysis import Analysis
 from bloatlint.manifests.dockerfile import Instruction, ShellCommand
 from bloatlint.model import Finding
 from bloatlint.rules import Rule
-from bloatlint.rules._image import absolute, commands, image_view, runs_after, variables_for
+from bloatlint.rules._image import absolute, commands, image_view, runs_after
 from bloatlint.rules._native import deleted_paths, deletes, native_call
 
 CACHE = "/var/cache/apk"
@@ -68,7 +68,7 @@ def _mounted(instruction: Instruction) -> bool:
 
 def _cleared(instruction: Instruction, command: ShellCommand) -> bool:
     after = runs_after(instruction, command)
-    return deletes(deleted_paths(after, variables_for(instruction, command)), CACHE)
+    return deletes(deleted_paths(after), CACHE)
 
 
 _MESSAGE = (

@@ -47,7 +47,7 @@ def _reader_for(path: Path, name: str) -> tuple[int, Reader] | None:
         return 3, pdm_lock.read
     if conda_lock.matches(name):
         return 4, conda_lock.read
-    if name.endswith(".txt") and "requirements" in name or name.endswith(".txt") and "lock" in name:
+    if name.endswith(".txt") and ("requirements" in name or "lock" in name):
         try:
             head = path.read_text(encoding="utf-8", errors="replace")[:600]
         except OSError:
@@ -59,7 +59,9 @@ def _reader_for(path: Path, name: str) -> tuple[int, Reader] | None:
     return None
 
 
-def read_lockfiles(root: Path, files: Iterable[str], target: Target) -> tuple[list[DependencyGraph], list[str]]:
+def read_lockfiles(
+    root: Path, files: Iterable[str], target: Target
+) -> tuple[list[DependencyGraph], list[str]]:
     found: list[tuple[int, int, str, Reader]] = []
     for relative in files:
         pure = PurePosixPath(relative)

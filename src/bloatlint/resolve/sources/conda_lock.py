@@ -55,6 +55,6 @@ def read(path: Path, relative: str, target: Target) -> DependencyGraph:
             manager=manager,
             location=location(relative, text, str(entry["name"])),
         )
-        for dep in (entry.get("dependencies") or {}):
+        for dep in entry.get("dependencies") or {}:
             graph.link(name, python_name(str(dep), manager))
     return graph

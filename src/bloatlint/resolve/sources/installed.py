@@ -52,7 +52,9 @@ def read(environment: Environment) -> DependencyGraph:
     return graph
 
 
-def _run_pipdeptree(command: str | None, site_dirs: tuple[Path, ...]) -> list[dict[str, Any]] | None:
+def _run_pipdeptree(
+    command: str | None, site_dirs: tuple[Path, ...]
+) -> list[dict[str, Any]] | None:
     if command is None or not site_dirs:
         return None
     argv = [command, "-o", "json", "-x", "active", "-c", "size-raw", "-w", "silence"]
@@ -77,7 +79,11 @@ def _from_metadata(environment: Environment, graph: DependencyGraph) -> Dependen
                     break
             if size is not None:
                 break
-        graph.add(dist.name, version=dist.version, size=Size(size, "installed") if size is not None else None)
+        graph.add(
+            dist.name,
+            version=dist.version,
+            size=Size(size, "installed") if size is not None else None,
+        )
         for child in dist.requires:
             if child in installed:
                 graph.link(dist.name, child)

@@ -19,7 +19,9 @@ def read(path: Path, relative: str, target: Target) -> DependencyGraph:
     graph = DependencyGraph(relative)
     for package in tomllib.loads(text).get("package", []):
         name = canonical(package["name"])
-        graph.add(name, version=package.get("version"), location=location(relative, text, package["name"]))
+        graph.add(
+            name, version=package.get("version"), location=location(relative, text, package["name"])
+        )
         for line in package.get("dependencies", []):
             try:
                 req = Requirement(line)

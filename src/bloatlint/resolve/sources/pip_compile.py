@@ -44,6 +44,10 @@ def read(path: Path, relative: str, target: Target) -> DependencyGraph:
             continue
         for word in comment.split(","):
             parent = word.strip().split(" ")[0]
-            if parent and not parent.startswith(("-r", "-c", "(")) and re.fullmatch(r"[A-Za-z0-9._-]+", parent):
+            if (
+                parent
+                and not parent.startswith(("-r", "-c", "("))
+                and re.fullmatch(r"[A-Za-z0-9._-]+", parent)
+            ):
                 graph.link(canonical(parent), current)
     return graph

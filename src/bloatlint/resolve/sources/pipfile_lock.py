@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bloatlint.resolve.graph import DependencyGraph
 from bloatlint.model import Location
+from bloatlint.resolve.graph import DependencyGraph
 from bloatlint.resolve.sources._common import canonical
 from bloatlint.resolve.target import Target
 

@@ -18,7 +18,9 @@ def read(path: Path, relative: str, target: Target) -> DependencyGraph:
     graph = DependencyGraph(relative)
     for package in tomllib.loads(text).get("package", []):
         name = canonical(package["name"])
-        graph.add(name, version=package.get("version"), location=location(relative, text, package["name"]))
+        graph.add(
+            name, version=package.get("version"), location=location(relative, text, package["name"])
+        )
         for dep_name, spec in package.get("dependencies", {}).items():
             specs = spec if isinstance(spec, list) else [spec]
             for one in specs:

@@ -28,8 +28,10 @@ def read(path: Path, relative: str, target: Target) -> DependencyGraph:
             continue
         name = canonical(str(package.name))
         wheels = [
-            (wheel.name or wheel_filename(wheel.url or str(PurePosixPath(wheel.path or ""))),
-             wheel.size)
+            (
+                wheel.name or wheel_filename(wheel.url or str(PurePosixPath(wheel.path or ""))),
+                wheel.size,
+            )
             for wheel in package.wheels or ()
         ]
         wheel_bytes = sizes.best_wheel(wheels, target)

@@ -31,8 +31,10 @@ def read(path: Path, relative: str, target: Target) -> DependencyGraph:
         source = package.get("source", {})
         is_project = any(key in source for key in ("virtual", "editable", "directory"))
         wheels = [
-            (wheel_filename(wheel.get("filename") or wheel.get("url") or wheel.get("path", "")),
-             wheel.get("size"))
+            (
+                wheel_filename(wheel.get("filename") or wheel.get("url") or wheel.get("path", "")),
+                wheel.get("size"),
+            )
             for wheel in package.get("wheels", [])
         ]
         wheel_bytes = sizes.best_wheel(wheels, target)
@@ -51,6 +53,7 @@ def read(path: Path, relative: str, target: Target) -> DependencyGraph:
         for group in groups:
             for dep in group:
                 if not target.accepts(dep.get("marker")):
+                    graph.elsewhere.add(canonical(dep["name"]))
                     continue
                 child = canonical(dep["name"])
                 graph.link(name, child)

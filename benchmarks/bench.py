@@ -1,0 +1,150 @@
+"""Time bloatlint cold, warm and after touching one file, beside deptry when installed.
+
+    python benchmarks/bench.py PATH [--runs N]
+    python benchmarks/bench.py --synthetic 1000 10000 50000 [--runs N]
+
+Each figure is the median of N runs of a fresh interpreter; memory is the peak RSS of the
+children (``resource.getrusage(RUSAGE_CHILDREN)``, the largest child so far). "scan" runs only
+the file scan (``bloatlint.code.batch.scan_files``); "bloatlint" runs the whole command line
+with the engine's per-file scan replaced by ``scan_files`` (cache on, or ``--no-cache``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_SCAN = """
+import sys
+from pathlib import Path
+from bloatlint.code.batch import scan_files
+from bloatlint.discover import walk
+root = Path(sys.argv[1])
+paths = [p for p in walk(root).files if p.endswith((".py", ".ipynb"))]
+scan_files(root, paths, use_cache=sys.argv[2] == "cache")
+"""
+
+_FULL = """
+import sys
+from pathlib import Path
+import bloatlint.engine as engine
+from bloatlint.code.batch import scan_files
+use_cache = sys.argv[2] == "cache"
+original_walk = engine.walk
+def walk(root, exclude=()):
+    tree = original_walk(root, exclude)
+    paths = [p for p in tree.files if p.endswith((".py", ".ipynb"))]
+    scans = dict(zip(paths, scan_files(root, paths, use_cache)))
+    engine.scan_file = lambda path, root: scans[path.relative_to(root).as_posix()]
+    return tree
+engine.walk = walk
+from bloatlint.cli import main
+sys.argv = ["bloatlint", sys.argv[1], "--exit-zero"]
+raise SystemExit(main())
+"""
+
+
+def _run(command: list[str]) -> tuple[float, int]:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    elapsed = time.perf_counter() - start
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+
+
+def _median(command: list[str], runs: int, before: object = None) -> tuple[float, int]:
+    times = []
+    peak = 0
+    for _ in range(runs):
+        if callable(before):
+            before()
+        elapsed, peak = _run(command)
+        times.append(elapsed)
+    return statistics.median(times), peak
+
+
+def bench(root: Path, runs: int, full: bool = True) -> None:
+    cache = root / ".bloatlint_cache"
+    python_files = sorted(root.rglob("*.py"))
+    victim = python_files[len(python_files) // 2] if python_files else None
+
+    def clear() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def touch() -> None:
+        if victim is not None:
+            victim.write_text(victim.read_text() + "\n")
+
+    rows: list[tuple[str, float, int]] = []
+    drivers = [("scan", _SCAN), ("bloatlint", _FULL)] if full else [("scan", _SCAN)]
+    for label, driver in drivers:
+        base = [sys.executable, "-c", driver, str(root)]
+        rows.append((f"{label} cold (no cache)", *_median([*base, "nocache"], runs)))
+        rows.append((f"{label} cold (empty cache)", *_median([*base, "cache"], runs, clear)))
+        _run([*base, "cache"])
+        rows.append((f"{label} warm", *_median([*base, "cache"], runs)))
+        rows.append((f"{label} one file touched", *_median([*base, "cache"], runs, touch)))
+    deptry = shutil.which("deptry")
+    reference = None
+    if deptry:
+        reference = _median([deptry, str(root)], runs)
+        rows.append(("deptry", *reference))
+    print(f"{root}: {len(python_files)} .py files, median of {runs}")
+    print(f"{'run':32} {'wall s':>8} {'peak MiB':>9} {'/ deptry':>9}")
+    for label, wall, peak in rows:
+        ratio = f"{wall / reference[0]:.2f}x" if reference else "-"
+        print(f"{label:32} {wall:8.2f} {peak:9d} {ratio:>9}")
+    clear()
+
+
+_MODULES = ["numpy", "torch", "pandas", "yaml", "requests", "sklearn.metrics", "PIL", "tqdm"]
+
+
+def synthetic(count: int, folder: Path) -> None:
+    """A package of ``count`` modules with a realistic mix of imports, strings and code."""
+    rng = random.Random(count)  # noqa: S311  (reproducible test data)
+    (folder / "requirements.txt").write_text("\n".join(["numpy", "torch", "pandas", "tqdm"]))
+    for index in range(count):
+        package = folder / "pkg" / f"sub{index // 200}"
+        package.mkdir(parents=True, exist_ok=True)
+        imports = "\n".join(f"import {m}" for m in rng.sample(_MODULES, 3))
+        body = "\n".join(
+            f"def f{n}(x: int) -> int:\n"
+            f'    """Docstring {n}: import nothing."""\n'
+            f"    y = {{'device': 'cpu', 'n': {n}}}\n"
+            f"    return x + len(y)\n"
+            for n in range(rng.randint(5, 40))
+        )
+        lazy = (
+            "def lazy():\n    try:\n        import scipy\n    except ImportError:\n        pass\n"
+        )
+        (package / f"m{index}.py").write_text(f"{imports}\nfrom . import helpers\n{body}{lazy}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scan-only", action="store_true", help="skip whole-command runs")
+    parser.add_argument("--synthetic", type=int, nargs="*", metavar="N")
+    options = parser.parse_args()
+    if options.synthetic:
+        for count in options.synthetic:
+            with tempfile.TemporaryDirectory() as folder:
+                synthetic(count, Path(folder))
+                bench(Path(folder), options.runs, not options.scan_only)
+    elif options.path:
+        bench(options.path, options.runs, not options.scan_only)
+    else:
+        parser.error("give a repository path or --synthetic N")
+
+
+if __name__ == "__main__":
+    main()

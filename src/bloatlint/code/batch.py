@@ -1,0 +1,116 @@
+"""Scan many code files: the cache first, then the misses, in parallel when that pays.
+
+A process pool costs about 0.1 s to start and pickling each result back; it pays only when
+there are enough files to scan (``PARALLEL_MIN_FILES``, measured on huggingface/diffusers with
+``benchmarks/bench.py``). A warm run finds everything in the cache and starts no pool.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, TextIO
+
+from bloatlint.code.cache import ScanCache, content_digest
+from bloatlint.code.imports import CodeScan, scan_file
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+PARALLEL_MIN_FILES = 400
+_CHUNK = 32
+
+
+class Progress:
+    """A one-line ``scanned N/M files`` counter on stderr, shown only on a terminal and only
+    once a run has lasted ``after`` seconds; it erases itself at the end."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, after: float = 1.0) -> None:
+        self.stream = sys.stderr if stream is None else stream
+        self.total = total
+        self.enabled = total > 0 and self.stream.isatty()
+        self._start = time.monotonic()
+        self._after = after
+        self._shown = False
+        self._last = 0.0
+
+    def update(self, done: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self._start < self._after or (now - self._last < 0.1 and done < self.total):
+            return
+        self._last = now
+        self._shown = True
+        self.stream.write(f"\rbloatlint: scanned {done}/{self.total} files")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self._shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def scan_files(
+    root: Path, paths: Sequence[str], use_cache: bool, progress: Progress | None = None
+) -> list[CodeScan]:
+    """The scans of ``paths`` (POSIX, relative to ``root``), in the same order."""
+    results: list[CodeScan | None] = [None] * len(paths)
+    cache = ScanCache(root) if use_cache else None
+    missing: list[int] = []
+    stats: list[os.stat_result | None] = [None] * len(paths)
+    for index, relative in enumerate(paths):
+        if cache is None:
+            missing.append(index)
+            continue
+        try:
+            stat = (root / relative).stat()
+        except OSError:
+            missing.append(index)  # scan_file reports it
+            continue
+        stats[index] = stat
+        results[index] = cache.lookup(relative, stat, root / relative)
+        if results[index] is None:
+            missing.append(index)
+    progress = progress or Progress(len(missing))
+    scanned = _scan(root, [paths[index] for index in missing], progress)
+    for index, scan in zip(missing, scanned, strict=True):
+        results[index] = scan
+        known = stats[index]
+        if cache is not None and known is not None:
+            digest = None
+            if cache.needs_digest(known):
+                try:
+                    digest = content_digest((root / paths[index]).read_bytes())
+                except OSError:
+                    continue
+            cache.store(paths[index], known, scan, digest)
+    progress.finish()
+    if cache is not None:
+        cache.forget_missing(set(paths))
+        cache.save()
+    return [scan if scan is not None else CodeScan() for scan in results]
+
+
+def _scan(root: Path, paths: list[str], progress: Progress) -> list[CodeScan]:
+    workers = os.cpu_count() or 1
+    if len(paths) < PARALLEL_MIN_FILES or workers < 2:
+        found: list[CodeScan] = []
+        for relative in paths:
+            found.append(scan_file(root / relative, root))
+            progress.update(len(found))
+        return found
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        found = []
+        for scan in pool.map(_scan_one, [(root, relative) for relative in paths], chunksize=_CHUNK):
+            found.append(scan)
+            progress.update(len(found))
+        return found
+
+
+def _scan_one(job: tuple[Path, str]) -> CodeScan:
+    root, relative = job
+    return scan_file(root / relative, root)

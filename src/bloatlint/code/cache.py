@@ -1,0 +1,120 @@
+"""The per-file scan cache under ``<root>/.bloatlint_cache/``: the one file bloatlint writes
+without being asked (``--no-cache`` neither reads nor writes it).
+
+An entry is keyed by the file's path relative to the root, its size and its modification time
+(``st_mtime_ns``), inside a cache stamped with bloatlint's version and the scanner's version.
+A modification time is not trusted when it lies in the future or within two seconds of the
+moment the cache was written (a file saved twice within the filesystem's time resolution):
+then the entry also records a SHA-256 of the content, which must match.
+
+All entries live in one pickle, so a warm run reads one file instead of every source. Writers
+never clash: each writes a temporary file in the cache folder and renames it over the old one
+(``os.replace`` is atomic), so a reader sees one whole version; the last writer wins. An
+unreadable or corrupt cache is ignored and rebuilt. The folder holds a ``.gitignore`` with
+``*``, so it is never committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bloatlint import __version__
+from bloatlint.code.fastscan import SCANNER_VERSION
+
+if TYPE_CHECKING:
+    from bloatlint.code.imports import CodeScan
+
+CACHE_DIR = ".bloatlint_cache"
+_FILE = "scans.pickle"
+_STAMP = (__version__, SCANNER_VERSION, 1)
+_UNTRUSTED_WINDOW_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class _Entry:
+    size: int
+    mtime_ns: int
+    digest: str | None  # set when the modification time was not trusted
+    scan: CodeScan
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class ScanCache:
+    """Load once, look up and store per file, save once at the end of a run."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / CACHE_DIR
+        self._entries: dict[str, _Entry] = {}
+        self._written_ns = 0
+        self._dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            with (self.folder / _FILE).open("rb") as stream:
+                stamp, written_ns, entries = pickle.load(stream)  # noqa: S301  (our own file)
+        except Exception:  # a missing, partial or foreign file: start afresh
+            return
+        if stamp == _STAMP and isinstance(entries, dict) and isinstance(written_ns, int):
+            self._entries = entries
+            self._written_ns = written_ns
+
+    def lookup(self, relative: str, stat: os.stat_result, path: Path) -> CodeScan | None:
+        entry = self._entries.get(relative)
+        if entry is None or entry.size != stat.st_size or entry.mtime_ns != stat.st_mtime_ns:
+            return None
+        if entry.digest is None:
+            return entry.scan
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return entry.scan if content_digest(data) == entry.digest else None
+
+    def needs_digest(self, stat: os.stat_result) -> bool:
+        """Whether this modification time cannot vouch for the content."""
+        now = time.time_ns()
+        return stat.st_mtime_ns > now or abs(now - stat.st_mtime_ns) <= _UNTRUSTED_WINDOW_NS
+
+    def store(
+        self, relative: str, stat: os.stat_result, scan: CodeScan, digest: str | None
+    ) -> None:
+        self._entries[relative] = _Entry(stat.st_size, stat.st_mtime_ns, digest, scan)
+        self._dirty = True
+
+    def forget_missing(self, present: set[str]) -> None:
+        for relative in set(self._entries) - present:
+            del self._entries[relative]
+            self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache if anything changed; failure to write is never an error."""
+        if not self._dirty:
+            return
+        try:
+            self.folder.mkdir(exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# written by bloatlint: never commit this folder\n*\n")
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".scans-", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    record = (_STAMP, time.time_ns(), self._entries)
+                    pickle.dump(record, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                Path(temporary).replace(self.folder / _FILE)
+            except BaseException:
+                Path(temporary).unlink()
+                raise
+        except OSError:
+            return
+        self._dirty = False

@@ -1,0 +1,3 @@
+import jax
+import torch
+import transformers

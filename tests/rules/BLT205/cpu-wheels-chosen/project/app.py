@@ -1,0 +1,5 @@
+import jax
+import tensorflow
+import torch
+import torchaudio
+import torchvision

@@ -1,0 +1,5 @@
+import jax
+import tensorflow
+import torch
+
+device = torch.device("cpu")

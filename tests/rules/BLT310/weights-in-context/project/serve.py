@@ -1,0 +1,1 @@
+from safetensors import safe_open
