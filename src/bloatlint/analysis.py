@@ -16,7 +16,10 @@ Rules read the results; nothing here reads files.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
+import functools
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,6 +66,19 @@ class Evidence:
         return f"{verb} at {self.location}" if self.location else self.detail
 
 
+# Between joined texts: a newline on each side keeps ^ and $ anchors right, and the NUL stops
+# a pattern with a bounded gap from matching across two files.
+_SEPARATOR = "\n\x00\n"
+
+
+@functools.cache
+def _plugins_by_package() -> dict[str, tuple[knowledge.PluginRule, ...]]:
+    rules: dict[str, list[knowledge.PluginRule]] = {}
+    for rule in knowledge.plugins():
+        rules.setdefault(rule.package, []).append(rule)
+    return {package: tuple(found) for package, found in rules.items()}
+
+
 def is_dev_path(path: str) -> bool:
     """Files that exist for developing the project, not for running it."""
     parts = path.split("/")
@@ -80,6 +96,7 @@ class Analysis:
         self.project = project
         self.names = project.names
         self._direct: dict[str, list[Evidence]] = {}
+        self._searched: dict[re.Pattern[str], tuple[Location, bool] | None] = {}
 
     @cached_property
     def third_party_imports(self) -> tuple[Import, ...]:
@@ -204,7 +221,7 @@ class Analysis:
     def _indirect_evidence(self, dist: str) -> list[Evidence]:
         found = [*self._plugin_evidence(dist), *self._metapackage_evidence(dist)]
         found += self._backport_evidence(dist)
-        if not any(rule.package == dist for rule in knowledge.plugins()):
+        if dist not in _plugins_by_package():
             # A plugin that acts only when asked (pytest-cov needs --cov) has a rule saying
             # what asks for it; only the others act by merely being installed.
             found += self._entry_point_evidence(dist)
@@ -219,10 +236,9 @@ class Analysis:
 
     def _plugin_evidence(self, dist: str) -> list[Evidence]:
         found: list[Evidence] = []
-        for rule in knowledge.plugins():
-            if rule.package != dist or not self._requirement_met(rule.requires_any):
-                continue
-            found += self._rule_matches(rule)
+        for rule in _plugins_by_package().get(dist, ()):
+            if self._requirement_met(rule.requires_any):
+                found += self._rule_matches(rule)
         return found
 
     def _requirement_met(self, requires_any: tuple[str, ...]) -> bool:
@@ -238,16 +254,41 @@ class Analysis:
             for imp in self._imported_prefixes.get(prefix, []):
                 return [Evidence("plugin", why, imp.location, is_dev_path(imp.location.path))]
         for pattern in rule.patterns:
-            for text in self.project.texts:
-                match = pattern.search(text.text)
-                if match:
-                    line = text.text.count("\n", 0, match.start()) + 1
-                    return [Evidence("plugin", why, Location(text.path, line), text.dev)]
+            found = self._search(pattern)
+            if found is not None:
+                location, dev = found
+                return [Evidence("plugin", why, location, dev)]
         for glob in rule.files:
             for path in self.project.files:
                 if fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path.rsplit("/", 1)[-1], glob):
                     return [Evidence("plugin", why, Location(path, 1))]
         return []
+
+    @cached_property
+    def _corpus(self) -> tuple[str, list[int]]:
+        """Every evidence text joined once, so that a pattern is one search over the project
+        instead of one per file; the starts map a match back to its file."""
+        starts: list[int] = []
+        offset = 0
+        for text in self.project.texts:
+            starts.append(offset)
+            offset += len(text.text) + len(_SEPARATOR)
+        return _SEPARATOR.join(text.text for text in self.project.texts), starts
+
+    def _search(self, pattern: re.Pattern[str]) -> tuple[Location, bool] | None:
+        if pattern not in self._searched:
+            self._searched[pattern] = self._first_match(pattern)
+        return self._searched[pattern]
+
+    def _first_match(self, pattern: re.Pattern[str]) -> tuple[Location, bool] | None:
+        joined, starts = self._corpus
+        match = pattern.search(joined)
+        if match is None:
+            return None
+        index = bisect.bisect_right(starts, match.start()) - 1
+        text = self.project.texts[index]
+        line = joined.count("\n", starts[index], match.start()) + 1
+        return Location(text.path, line), text.dev
 
     def _entry_point_evidence(self, dist: str) -> list[Evidence]:
         for group in self.names.facts(dist).entry_point_groups:
@@ -279,10 +320,13 @@ class Analysis:
     @cached_property
     def needed_by_used(self) -> dict[str, str]:
         """Every distribution some used declared distribution needs, directly or not, mapped
-        to the used declared distribution that brings it in."""
+        to the used declared distribution that brings it in (project-wide)."""
+        return self._needed_from(sorted(self.used))
+
+    def _needed_from(self, roots: list[str]) -> dict[str, str]:
         extras = self._declared_extras
         needed: dict[str, str] = {}
-        for root in sorted(self.used):
+        for root in roots:
             stack = list(self.names.requires(root, extras.get(root, ())))
             while stack:
                 name = stack.pop()
@@ -292,10 +336,32 @@ class Analysis:
                 stack.extend(self.names.requires(name))
         return needed
 
-    def needed_by(self, dist: str) -> str | None:
+    @cached_property
+    def _needed_in_stage(self) -> dict[tuple[str, str], dict[str, str]]:
+        """Per Dockerfile stage: what the used packages installed in that stage need. An
+        image holds only what its own stage installs, so a pin there is deliberate only if a
+        package of the same stage depends on it."""
+        members: dict[tuple[str, str], set[str]] = {}
+        for item in self.project.declared:
+            for key in self._stage_keys(item):
+                members.setdefault(key, set()).add(item.name)
+        return {
+            key: self._needed_from(sorted(names & self.used)) for key, names in members.items()
+        }
+
+    def _stage_keys(self, item: Declared) -> list[tuple[str, str]]:
+        if item.stage is not None:
+            return [(item.location.path, item.stage)]
+        return list(self.project.installed_by_stages.get(item.location.path, ()))
+
+    def needed_by(self, dist: str, item: Declared | None = None) -> str | None:
         """The used declared distribution that needs ``dist`` (or a variant of it providing
-        the same modules, like pillow-simd for pillow or triton-windows for triton)."""
-        needed = self.needed_by_used
+        the same modules, like pillow-simd for pillow or triton-windows for triton); for a
+        package installed in a Dockerfile stage, only what that stage installs counts."""
+        if item is not None and item.stage is not None:
+            needed = self._needed_in_stage.get((item.location.path, item.stage), {})
+        else:
+            needed = self.needed_by_used
         if dist in needed:
             return needed[dist]
         for module in self._modules(dist):

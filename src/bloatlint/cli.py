@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--explain", metavar="PACKAGE", help="why a declared package is used or unused"
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the per-file scan cache in .bloatlint_cache/",
+    )
+    parser.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when something is found"
     )
     parser.add_argument(
@@ -127,7 +132,13 @@ def _run(args: argparse.Namespace) -> int:
         select=_codes(args.select), ignore=_codes(args.ignore)
     )
     options = engine.Options(
-        root, extra_files, args.python, args.conda_prefix, args.online, args.index_url
+        root,
+        extra_files,
+        args.python,
+        args.conda_prefix,
+        args.online,
+        args.index_url,
+        use_cache=not args.no_cache,
     )
     result = engine.run(options, settings)
     if args.explain:

@@ -15,7 +15,8 @@ from bloatlint import rules
 from bloatlint.analysis import Analysis, is_dev_path
 from bloatlint.code.commands import commands_from_shell, scan_commands
 from bloatlint.code.first_party import FirstParty
-from bloatlint.code.imports import CodeScan, scan_file
+from bloatlint.code.batch import scan_files
+from bloatlint.code.imports import CodeScan
 from bloatlint.config import Config
 from bloatlint.discover import walk
 from bloatlint.manifests import ManifestFormat, format_for, formats, relative_path
@@ -46,6 +47,7 @@ class Options:
     conda_prefix: Path | None = None
     online: bool = False
     index_url: str | None = None
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def build_project(options: Options, config: Config) -> Project:
     tree = walk(root, config.exclude)
     manifests = _parse_manifests(root, tree.files, options.extra_files, config.target)
     code_files = [path for path in tree.files if path.endswith((".py", ".ipynb"))]
-    code = [scan_file(root / path, root) for path in code_files]
+    code = scan_files(root, code_files, use_cache=options.use_cache)
     command_scan = scan_commands(root, tree.files)
     notebook_commands = [
         use
@@ -118,6 +120,7 @@ def build_project(options: Options, config: Config) -> Project:
         ),
         names=build_index(environment, config),
         config=config,
+        installed_by_stages=_installed_by_stages(root, manifests),
         dockerfiles=tuple(
             parse_dockerfile(root / path, root, config.target)
             for path in tree.files
@@ -153,6 +156,18 @@ def _parse_manifests(
             if ref.format in formats()
         )
     return parsed
+
+
+def _installed_by_stages(
+    root: Path, manifests: list[ParsedFile]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    stages: dict[str, set[tuple[str, str]]] = {}
+    for parsed in manifests:
+        for ref in parsed.references:
+            if ref.stage is not None:
+                key = relative_path(ref.path, root)
+                stages.setdefault(key, set()).add((ref.location.path, ref.stage))
+    return {path: tuple(sorted(found)) for path, found in stages.items()}
 
 
 def _imported_modules(code: list[CodeScan]) -> Iterable[str]:

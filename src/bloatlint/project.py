@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 class Project:
     """A parsed project: declarations, code facts and the knowledge to connect them.
 
-    ``dockerfiles`` are the full models of every Dockerfile (stages, instructions, shell
+    ``installed_by_stages`` maps a manifest to the Dockerfile stages that install it, as
+    (Dockerfile path, stage label) pairs. ``dockerfiles`` are the full models of every Dockerfile (stages, instructions, shell
     commands) for the container rules; ``texts`` hold the raw text of code, notebooks, configuration, scripts and CI files for
     evidence rules; ``strings`` the module-like string constants found in code.
     """
@@ -36,4 +38,5 @@ class Project:
     names: NameIndex
     config: Config = field(default_factory=Config)
     dockerfiles: tuple[Dockerfile, ...] = ()
+    installed_by_stages: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     environment: str | None = None

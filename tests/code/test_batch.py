@@ -50,10 +50,10 @@ def test_untrusted_mtime_checks_the_content(tmp_path: Path) -> None:
 def test_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
     paths = _project(tmp_path)
     scan_files(tmp_path, paths, use_cache=True)
-    (tmp_path / CACHE_DIR / "scans.pickle").write_bytes(b"not a pickle")
+    (tmp_path / CACHE_DIR / "scans.json").write_bytes(b"{not json")
     scans = scan_files(tmp_path, paths, use_cache=True)
     assert [imp.module for imp in scans[1].imports] == ["torch"]
-    assert (tmp_path / CACHE_DIR / "scans.pickle").read_bytes() != b"not a pickle"
+    assert (tmp_path / CACHE_DIR / "scans.json").read_bytes() != b"{not json"
 
 
 def test_no_cache_never_writes(tmp_path: Path) -> None:

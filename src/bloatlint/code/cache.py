@@ -7,7 +7,10 @@ A modification time is not trusted when it lies in the future or within two seco
 moment the cache was written (a file saved twice within the filesystem's time resolution):
 then the entry also records a SHA-256 of the content, which must match.
 
-All entries live in one pickle, so a warm run reads one file instead of every source. Writers
+All entries live in one JSON file, so a warm run reads one file instead of parsing every
+source; the sources are still read for their text, which the evidence rules search and which
+would double the cache's size. JSON rather than pickle because the folder sits in the project:
+a pickle planted in a cloned repository would run code when loaded. Writers
 never clash: each writes a temporary file in the cache folder and renames it over the old one
 (``os.replace`` is atomic), so a reader sees one whole version; the last writer wins. An
 unreadable or corrupt cache is ignored and rebuilt. The folder holds a ``.gitignore`` with
@@ -17,23 +20,22 @@ unreadable or corrupt cache is ignored and rebuilt. The folder holds a ``.gitign
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from bloatlint import __version__
 from bloatlint.code.fastscan import SCANNER_VERSION
-
-if TYPE_CHECKING:
-    from bloatlint.code.imports import CodeScan
+from bloatlint.code.imports import CodeScan, evidence_text
+from bloatlint.model import Import, Location, ParseProblem
 
 CACHE_DIR = ".bloatlint_cache"
-_FILE = "scans.pickle"
-_STAMP = (__version__, SCANNER_VERSION, 1)
+_FILE = "scans.json"
+_STAMP = [__version__, SCANNER_VERSION, 2]
 _UNTRUSTED_WINDOW_NS = 2_000_000_000
 
 
@@ -61,25 +63,27 @@ class ScanCache:
 
     def _load(self) -> None:
         try:
-            with (self.folder / _FILE).open("rb") as stream:
-                stamp, written_ns, entries = pickle.load(stream)  # noqa: S301  (our own file)
-        except Exception:  # a missing, partial or foreign file: start afresh
+            document = json.loads((self.folder / _FILE).read_text(encoding="utf-8"))
+            if document["stamp"] != _STAMP:
+                return
+            entries = {key: _entry_from_json(value) for key, value in document["entries"].items()}
+            written_ns = int(document["written_ns"])
+        except Exception:  # a missing, partial, corrupt or foreign file: start afresh
             return
-        if stamp == _STAMP and isinstance(entries, dict) and isinstance(written_ns, int):
-            self._entries = entries
-            self._written_ns = written_ns
+        self._entries = entries
+        self._written_ns = written_ns
 
     def lookup(self, relative: str, stat: os.stat_result, path: Path) -> CodeScan | None:
         entry = self._entries.get(relative)
         if entry is None or entry.size != stat.st_size or entry.mtime_ns != stat.st_mtime_ns:
             return None
-        if entry.digest is None:
-            return entry.scan
         try:
             data = path.read_bytes()
         except OSError:
             return None
-        return entry.scan if content_digest(data) == entry.digest else None
+        if entry.digest is not None and content_digest(data) != entry.digest:
+            return None
+        return replace(entry.scan, text=evidence_text(path, data))
 
     def needs_digest(self, stat: os.stat_result) -> bool:
         """Whether this modification time cannot vouch for the content."""
@@ -108,9 +112,10 @@ class ScanCache:
                 ignore.write_text("# written by bloatlint: never commit this folder\n*\n")
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".scans-", suffix=".tmp")
             try:
-                with os.fdopen(handle, "wb") as stream:
-                    record = (_STAMP, time.time_ns(), self._entries)
-                    pickle.dump(record, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    entries = {key: _entry_to_json(entry) for key, entry in self._entries.items()}
+                    record = {"stamp": _STAMP, "written_ns": time.time_ns(), "entries": entries}
+                    json.dump(record, stream, separators=(",", ":"))
                 Path(temporary).replace(self.folder / _FILE)
             except BaseException:
                 Path(temporary).unlink()
@@ -118,3 +123,40 @@ class ScanCache:
         except OSError:
             return
         self._dirty = False
+
+
+def _entry_to_json(entry: _Entry) -> list[Any]:
+    scan = entry.scan
+    return [
+        entry.size,
+        entry.mtime_ns,
+        entry.digest,
+        [
+            [i.module, *_location(i.location), i.optional, sorted(i.suppressed), list(i.names)]
+            for i in scan.imports
+        ],
+        sorted(scan.strings),
+        [[*_location(p.location), p.message] for p in scan.problems],
+        [[text, *_location(where)] for text, where in scan.shell],
+    ]
+
+
+def _entry_from_json(value: list[Any]) -> _Entry:
+    size, mtime_ns, digest, imports, strings, problems, shell = value
+    scan = CodeScan(
+        imports=tuple(
+            Import(module, Location(path, line, column), optional, frozenset(codes), tuple(names))
+            for module, path, line, column, optional, codes, names in imports
+        ),
+        strings=frozenset(strings),
+        problems=tuple(
+            ParseProblem(Location(path, line, column), message)
+            for path, line, column, message in problems
+        ),
+        shell=tuple((text, Location(path, line, column)) for text, path, line, column in shell),
+    )
+    return _Entry(int(size), int(mtime_ns), digest, scan)
+
+
+def _location(location: Location) -> list[Any]:
+    return [location.path, location.line, location.column]

@@ -76,6 +76,16 @@ def scan_file(path: Path, root: Path) -> CodeScan:
         return _failed(location, f"cannot decode file: {error.msg}")
 
 
+def evidence_text(path: Path, data: bytes) -> str:
+    """The text evidence rules search for a code file's bytes, as ``scan_file`` keeps it."""
+    try:
+        if path.suffix == ".ipynb":
+            return data.decode("utf-8-sig").replace('\\"', '"')
+        return importlib.util.decode_source(data)
+    except (UnicodeDecodeError, SyntaxError):
+        return ""
+
+
 def scan_python(text: str, path: str) -> CodeScan:
     """Scan Python source; ``path`` is the POSIX path relative to the project root.
 

@@ -122,6 +122,10 @@ class Images:
     compile_runtime_imports: tuple[str, ...]
     compile_sources: tuple[str, ...]
     toolchain: tuple[str, ...]
+    runtime_compilers: tuple[str, ...]
+    runtime_compiler_imports: tuple[str, ...]
+    runtime_compiler_patterns: tuple[re.Pattern[str], ...]
+    runtime_compiler_packages: frozenset[str]
     toolchain_study: tuple[str, Figure]
     pip_cache_study: Figure
     wheel_mb: dict[str, float]
@@ -141,6 +145,9 @@ class Images:
         return name not in self.not_cuda_wheels and any(
             fnmatchcase(name, pattern) for pattern in self.cuda_wheel_patterns
         )
+
+    def is_runtime_compiler(self, package: str) -> bool:
+        return any(fnmatchcase(package, pattern) for pattern in self.runtime_compilers)
 
     def is_toolchain(self, package: str) -> bool:
         return any(fnmatchcase(package, pattern) for pattern in self.toolchain)
@@ -279,6 +286,10 @@ def _load(data: dict[str, Any]) -> Images:
         compile_runtime_imports=_strings(compiles, "runtime_imports", "compiles"),
         compile_sources=_strings(compiles, "sources", "compiles"),
         toolchain=_strings(toolchain, "packages", "toolchain"),
+        runtime_compilers=_strings(toolchain, "runtime_compilers", "toolchain"),
+        runtime_compiler_imports=_strings(toolchain, "runtime_imports", "toolchain"),
+        runtime_compiler_patterns=_patterns(toolchain, "runtime_patterns", "toolchain"),
+        runtime_compiler_packages=frozenset(_strings(toolchain, "runtime_packages", "toolchain")),
         toolchain_study=(
             _string(toolchain, "study_package", "toolchain"),
             Figure(

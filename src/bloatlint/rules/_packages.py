@@ -276,6 +276,47 @@ def pulled_by(analysis: Analysis, install: Install, wanted: str) -> bool:
     return False
 
 
+def torch_build() -> CudaBuild:
+    return next(build for build in images().cuda_builds if build.package == "torch")
+
+
+def first_torch_pullers(
+    analysis: Analysis, dockerfile: Dockerfile, found: tuple[Install, ...]
+) -> tuple[Install, ...]:
+    """The installs of the first pip command that brings torch in as a dependency, when nothing
+    in the Dockerfile installs torch itself (by pip or conda): later commands find it there."""
+    torch = torch_build()
+    named = any(torch.names(item.name) for item in found) or any(
+        item.location.path == dockerfile.relative and torch.names(item.name)
+        for item in analysis.project.declared
+    )
+    if named:
+        return ()
+    ordered = sorted(found, key=lambda item: (item.stage.index, item.call.word.location))
+    for install in ordered:
+        if pulled_by(analysis, install, torch.package):
+            command = install.call.word.location
+            return tuple(
+                item
+                for item in ordered
+                if item.call.word.location == command and pulled_by(analysis, item, torch.package)
+            )
+    return ()
+
+
+def old_torch(install: Install) -> bool:
+    """torch before 2.1, or from a CUDA 10/11.0-11.7 index: CUDA inside the torch wheel, whose
+    size bloatlint has not measured."""
+    text = install.requirement or ""
+    match = re.search(r"==\s*(\d+)\.(\d+)", text)
+    if match and (int(match.group(1)), int(match.group(2))) < (2, 1):
+        return True
+    urls = " ".join(
+        install.call.values("-i", "--index-url", "--extra-index-url", "-f", "--find-links")
+    )
+    return re.search(r"/cu(?:10\d|11[0-7])\b", urls) is not None
+
+
 # --- the base image ------------------------------------------------------------------------------
 
 

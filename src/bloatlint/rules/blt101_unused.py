@@ -41,11 +41,11 @@ def check(analysis: Analysis) -> Iterator[Finding]:
     unused = [
         item
         for item in analysis.project.declared
-        if analysis.is_unused(item) and not (item.pinned and analysis.needed_by(item.name))
+        if analysis.is_unused(item) and not (item.pinned and analysis.needed_by(item.name, item))
     ]  # a pinned dependency of a used package is a deliberate pin
     freed = costs.freed(analysis, sorted({item.name for item in unused}))
     for item in unused:
-        text = message(item, analysis.needed_by(item.name))
+        text = message(item, analysis.needed_by(item.name, item))
         gain = freed.get(item.name)
         if gain is not None and gain.bytes is not None and gain.packages:
             text += f"; removing it frees {_gain(gain)}"

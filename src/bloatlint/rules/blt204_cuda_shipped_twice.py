@@ -43,10 +43,12 @@ from bloatlint.rules._packages import (
     base_image,
     cpu_build,
     cuda_build,
+    first_torch_pullers,
     has_cuda_libraries,
     installs,
     local_cuda,
-    pulled_by,
+    old_torch,
+    torch_build,
 )
 
 
@@ -71,46 +73,44 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 
 def _findings(analysis: Analysis, dockerfile: Dockerfile, base: str) -> Iterator[Finding]:
     found = installs(analysis, dockerfile)
+    offences = [offence for install in found if (offence := _offence(analysis, install, base))]
+    offences += _through_torch(analysis, dockerfile, found, base)
     groups: dict[object, list[_Offence]] = {}
-    for install in found:
-        offence = _offence(analysis, install, base, found)
-        if offence is not None:
-            key = (install.instruction.location, install.call.word.location, install.manifest)
-            groups.setdefault(key, []).append(offence)
+    for offence in offences:
+        install = offence.install
+        key = (install.instruction.location, install.call.word.location, install.manifest)
+        groups.setdefault(key, []).append(offence)
     for group in groups.values():
         first = group[0].install
         yield Finding("BLT204", first.location, _message(group, base), first.name)
 
 
-def _offence(
-    analysis: Analysis, install: Install, base: str, found: tuple[Install, ...]
-) -> _Offence | None:
+def _offence(analysis: Analysis, install: Install, base: str) -> _Offence | None:
     knowledge = images()
     if knowledge.is_cuda_wheel(install.name):
         mb = knowledge.cuda_wheel_mb.get(install.name)
         figure = Figure(mb, f"{install.name} unpacked", knowledge.measured) if mb else None
         return _Offence(install, install.shown(), figure, framework=False)
     build = cuda_build(install)
-    if build is not None:
-        if (
-            local_cuda(install, build)
-            or cpu_build(analysis, install)
-            or _in_base(install, build, base)
-        ):
-            return None
-        return _Offence(install, install.shown(), build.wheels, framework=True)
-    return _through_torch(analysis, install, base, found)
+    if build is None or local_cuda(install, build) or cpu_build(analysis, install):
+        return None
+    if _in_base(install, build, base):
+        return None
+    figure = None if build.package == "torch" and old_torch(install) else build.wheels
+    return _Offence(install, install.shown(), figure, framework=True)
 
 
 def _through_torch(
-    analysis: Analysis, install: Install, base: str, found: tuple[Install, ...]
-) -> _Offence | None:
-    torch = next(build for build in images().cuda_builds if build.package == "torch")
-    if any(torch.names(item.name) for item in found) or _preinstalled(torch, base):
-        return None
-    if cpu_build(analysis, install) or not pulled_by(analysis, install, torch.package):
-        return None
-    return _Offence(install, install.shown("through torch"), torch.wheels, framework=True)
+    analysis: Analysis, dockerfile: Dockerfile, found: tuple[Install, ...], base: str
+) -> list[_Offence]:
+    torch = torch_build()
+    if _preinstalled(torch, base):
+        return []
+    return [
+        _Offence(install, install.shown("through torch"), torch.wheels, framework=True)
+        for install in first_torch_pullers(analysis, dockerfile, found)
+        if not cpu_build(analysis, install)
+    ]
 
 
 def _preinstalled(build: CudaBuild, base: str) -> bool:

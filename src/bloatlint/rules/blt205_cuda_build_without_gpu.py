@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bloatlint.analysis import Analysis
-from bloatlint.knowledge.images import CudaBuild, images
+from bloatlint.knowledge.images import CudaBuild
 from bloatlint.manifests.dockerfile import Dockerfile
 from bloatlint.model import Finding
 from bloatlint.rules import Rule
@@ -45,11 +45,13 @@ from bloatlint.rules._packages import (
     base_image,
     cpu_build,
     cuda_build,
+    first_torch_pullers,
     gpu_intended,
     gpu_use,
     installs,
     is_cuda_image,
-    pulled_by,
+    old_torch,
+    torch_build,
 )
 
 
@@ -72,38 +74,33 @@ def _cpu_only(dockerfile: Dockerfile) -> bool:
 def _findings(analysis: Analysis, dockerfile: Dockerfile, base: str) -> Iterator[Finding]:
     found = installs(analysis, dockerfile)
     reported: set[tuple[object, str]] = set()
-    for install, build, through in _cuda_installs(analysis, found):
+    for install, build, through in _cuda_installs(analysis, dockerfile, found):
         key = (install.call.word.location, build.package)
         if key in reported:
             continue  # torch, torchvision and torchaudio in one command: one finding
         reported.add(key)
-        yield Finding(
-            "BLT205", install.location, _message(install, build, base, through), install.name
-        )
+        message = _message(install, build, base, through)
+        yield Finding("BLT205", install.location, message, install.name)
 
 
 def _cuda_installs(
-    analysis: Analysis, found: tuple[Install, ...]
+    analysis: Analysis, dockerfile: Dockerfile, found: tuple[Install, ...]
 ) -> Iterator[tuple[Install, CudaBuild, bool]]:
-    torch = next(build for build in images().cuda_builds if build.package == "torch")
-    torch_named = any(torch.names(item.name) for item in found) or any(
-        torch.names(item.name) for item in analysis.project.declared
-    )
     for install in found:
         build = cuda_build(install)
-        if build is not None:
-            if cpu_build(analysis, install) is False:
-                yield install, build, False
-        elif (
-            not torch_named
-            and cpu_build(analysis, install) is False
-            and pulled_by(analysis, install, torch.package)
-        ):
+        if build is not None and cpu_build(analysis, install) is False:
+            yield install, build, False
+    torch = torch_build()
+    if any(torch.names(item.name) for item in analysis.project.declared):
+        return  # torch is declared somewhere: how it gets installed may be out of sight
+    for install in first_torch_pullers(analysis, dockerfile, found):
+        if cpu_build(analysis, install) is False:
             yield install, torch, True
 
 
 def _message(install: Install, build: CudaBuild, base: str, through: bool) -> str:
-    saving = f", {build.saving}" if build.saving else ""
+    unmeasured = build.package == "torch" and old_torch(install)
+    saving = f", {build.saving}" if build.saving and not unmeasured else ""
     where = f" (installed by {install.call.word.location})" if install.manifest else ""
     context = f"in an image with no CUDA base ({base}) and no GPU use in the code"
     if through:

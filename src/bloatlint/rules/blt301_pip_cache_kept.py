@@ -44,7 +44,7 @@ from packaging.utils import canonicalize_name
 from bloatlint.analysis import Analysis
 from bloatlint.knowledge.images import Figure, images
 from bloatlint.manifests.dockerfile import Instruction, ShellCommand, Stage
-from bloatlint.model import Finding
+from bloatlint.model import Finding, Location
 from bloatlint.rules import Rule
 from bloatlint.rules._image import (
     ImageView,
@@ -68,33 +68,45 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         for stage in view.stages():
             for instruction, command in commands(stage):
                 call = pip_call(command)
-                if (
-                    call is not None
-                    and installs(call)
-                    and _keeps_cache(view, stage, instruction, command, call)
-                ):
-                    yield Finding(
-                        "BLT301", call.word.location, _message(call, instruction, command)
-                    )
+                if call is None or not installs(call):
+                    continue
+                kept = _kept_cache(view, stage, instruction, command, call)
+                if kept is not None:
+                    later = _deleted_later(view, stage, instruction, *kept)
+                    message = _message(call, instruction, command, later)
+                    yield Finding("BLT301", call.word.location, message)
 
 
-def _keeps_cache(
+def _kept_cache(
     view: ImageView, stage: Stage, instruction: Instruction, command: ShellCommand, call: PipCall
-) -> bool:
+) -> tuple[tuple[str, ...], str] | None:
+    """The cache folders this install leaves in the layer (and the home folder), or None."""
     variables = variables_for(instruction, command)
     if (
         _disabled(call, variables)
         or _configured_off(view, stage, instruction, call)
         or _only_tools(call)
     ):
-        return False
+        return None
     home = _home(variables, _user(view, stage, instruction))
     folders = _cache_folders(call, variables, home, instruction.workdir)
     if not any(view.touches(stage, folder) for folder in folders):
-        return False
-    if _mounted(instruction, folders):
-        return False
-    return not _cleared(instruction, command, call, folders, home)
+        return None
+    if _mounted(instruction, folders) or _cleared(instruction, command, call, folders, home):
+        return None
+    return folders, home
+
+
+def _deleted_later(
+    view: ImageView, stage: Stage, instruction: Instruction, folders: tuple[str, ...], home: str
+) -> Location | None:
+    for later in view.later_instructions(stage, instruction):
+        if later.keyword != "RUN":
+            continue
+        deleted = deleted_paths((command.unwrapped() for command in later.commands), home)
+        if any(deletes(deleted, folder) for folder in folders):
+            return later.location
+    return None
 
 
 def _disabled(call: PipCall, variables: Mapping[str, str]) -> bool:
@@ -209,7 +221,9 @@ def _sub(call: PipCall) -> str | None:
     return operands[0].text if operands else None
 
 
-def _message(call: PipCall, instruction: Instruction, command: ShellCommand) -> str:
+def _message(
+    call: PipCall, instruction: Instruction, command: ShellCommand, later: Location | None
+) -> str:
     tool = call.tool
     fix = (
         "add --no-cache-dir, set PIP_NO_CACHE_DIR=1 or mount a cache"
@@ -217,6 +231,8 @@ def _message(call: PipCall, instruction: Instruction, command: ShellCommand) -> 
         else "add --no-cache, set UV_NO_CACHE=1 or mount a cache"
     )
     size = _size(call, instruction, command)
+    if later is not None:
+        size += f" (deleting it in a later RUN, line {later.line}, reclaims nothing)"
     return f"{tool} keeps the wheels it downloads in its cache in this layer{size}: {fix}"
 
 
@@ -230,11 +246,8 @@ def _size(call: PipCall, instruction: Instruction, command: ShellCommand) -> str
     cpu = cpu_index(call, variables_for(instruction, command)) or any(
         "+cpu" in word.text for word in call.operands()
     )
-    known = [
-        name
-        for name in dict.fromkeys(names)
-        if name in knowledge.wheel_mb and not (name == "torch" and cpu)
-    ]
+    keys = [_wheel_key(name, cpu) for name in dict.fromkeys(names)]
+    known = [key for key in keys if key in knowledge.wheel_mb]
     if not known:
         return f", {knowledge.pip_cache_study.inline()}" if call.tool == "pip" else ""
     total = sum(knowledge.wheel_mb[name] for name in known)
@@ -245,6 +258,11 @@ def _size(call: PipCall, instruction: Instruction, command: ShellCommand) -> str
         knowledge.measured,
     )
     return f", {figure.about('here', prefix='at least')}"
+
+
+def _wheel_key(name: str, cpu: bool) -> str:
+    """torch from a CPU index is a much smaller wheel, measured as ``torch+cpu``."""
+    return f"{name}+cpu" if name == "torch" and cpu else name
 
 
 RULE = Rule(

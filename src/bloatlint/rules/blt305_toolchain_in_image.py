@@ -8,7 +8,10 @@ help: the layer that installed them keeps every byte. One finding per install co
 first toolchain package, naming all of them; removal counts when a later command of the same
 RUN purges the package (``apt-get purge``/``remove``, ``apk del`` of it or of its ``--virtual``
 group, ``dnf remove``), or marks everything automatic and auto-removes (``apt-mark auto`` then
-``apt-get purge --auto-remove``).
+``apt-get purge --auto-remove``). A C compiler and the Python headers (build-essential, gcc,
+g++, clang, python3-dev) are not reported when the program compiles while it runs: the code
+imports triton, ``torch._inductor`` or ``torch.utils.cpp_extension`` or calls
+``torch.compile``, or the image installs triton or vllm.
 
 Why it matters: in the TensorFlow image studied by Zhang et al. (SIGMETRICS 2024) gcc alone
 was 0.09 GB of files the workload never touched; build-essential brings gcc, g++, make, the C
@@ -34,32 +37,72 @@ from collections.abc import Iterator
 
 from bloatlint.analysis import Analysis
 from bloatlint.knowledge.images import images
-from bloatlint.manifests.dockerfile import CommandWord, Instruction, ShellCommand, Stage
+from bloatlint.manifests.dockerfile import (
+    CommandWord,
+    Dockerfile,
+    Instruction,
+    ShellCommand,
+    Stage,
+)
 from bloatlint.model import Finding, Location
 from bloatlint.rules import Rule
 from bloatlint.rules._image import ImageView, commands, image_view, runs_after
 from bloatlint.rules._native import NativeCall, native_call, removal
+from bloatlint.rules._packages import installs
 
 
 def check(analysis: Analysis) -> Iterator[Finding]:
     for dockerfile in analysis.project.dockerfiles:
         view = image_view(dockerfile)
+        compiles_at_run_time = _compiles_at_run_time(analysis, dockerfile)
         for stage in view.whole_stages():
             for instruction, command in commands(stage):
                 call = native_call(command)
                 if call is not None and call.installs:
-                    yield from _finding(view, stage, instruction, command, call)
+                    yield from _finding(
+                        view, stage, instruction, command, call, compiles_at_run_time
+                    )
+
+
+def _compiles_at_run_time(analysis: Analysis, dockerfile: Dockerfile) -> bool:
+    """triton, torch.compile or cpp_extension in the code, or triton/vllm in the image."""
+    knowledge = images()
+    if any(
+        item.name in knowledge.runtime_compiler_packages for item in installs(analysis, dockerfile)
+    ):
+        return True
+    for imp in analysis.project.imports:
+        module = imp.module
+        if any(
+            module == name or module.startswith(name + ".")
+            for name in knowledge.runtime_compiler_imports
+        ):
+            return True
+    return any(
+        pattern.search(text.text)
+        for text in analysis.project.texts
+        if text.path.endswith((".py", ".ipynb"))
+        for pattern in knowledge.runtime_compiler_patterns
+    )
 
 
 def _finding(
-    view: ImageView, stage: Stage, instruction: Instruction, command: ShellCommand, call: NativeCall
+    view: ImageView,
+    stage: Stage,
+    instruction: Instruction,
+    command: ShellCommand,
+    call: NativeCall,
+    compiles_at_run_time: bool,
 ) -> Iterator[Finding]:
+    knowledge = images()
     virtual = call.values("--virtual", "-t") if call.family == "apk" else ()
     gone = removal(runs_after(instruction, command))
     kept = [
         (name, word)
         for name, word in call.packages()
-        if images().is_toolchain(name) and not gone.removes(name, virtual)
+        if knowledge.is_toolchain(name)
+        and not gone.removes(name, virtual)
+        and not (compiles_at_run_time and knowledge.is_runtime_compiler(name))
     ]
     if kept:
         later = _removed_later(view, stage, instruction, [name for name, _ in kept], virtual)
