@@ -57,8 +57,7 @@ def scan_file(path: Path, root: Path) -> CodeScan:
     try:
         if path.suffix == ".ipynb":
             text = data.decode("utf-8-sig")
-            # Evidence patterns are written for code, where quotes are not escaped as in JSON.
-            return replace(scan_notebook(text, relative), text=text.replace('\\"', '"'))
+            return replace(scan_notebook(text, relative), text=notebook_code(text))
         text = importlib.util.decode_source(data)
         return replace(scan_python(text, relative), text=text)
     except UnicodeDecodeError as error:
@@ -76,11 +75,38 @@ def scan_file(path: Path, root: Path) -> CodeScan:
         return _failed(location, f"cannot decode file: {error.msg}")
 
 
+def notebook_code(text: str) -> str:
+    """The code cells of a notebook as one text, for evidence rules: the JSON around them
+    escapes quotes, and its outputs (base64 images) can be megabytes that no rule wants."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return ""
+    if not isinstance(document, dict):
+        return ""
+    cells = document.get("cells")
+    if cells is None:  # nbformat 3
+        worksheets = document.get("worksheets") or [{}]
+        cells = worksheets[0].get("cells", []) if isinstance(worksheets[0], dict) else []
+    return "\n".join(
+        _cell_source(cell)
+        for cell in cells
+        if isinstance(cell, dict) and cell.get("cell_type") == "code"
+    )
+
+
+def _cell_source(cell: dict[str, object]) -> str:
+    source = cell.get("source", cell.get("input", ""))
+    if isinstance(source, list):
+        return "".join(str(piece) for piece in source)
+    return str(source)
+
+
 def evidence_text(path: Path, data: bytes) -> str:
     """The text evidence rules search for a code file's bytes, as ``scan_file`` keeps it."""
     try:
         if path.suffix == ".ipynb":
-            return data.decode("utf-8-sig").replace('\\"', '"')
+            return notebook_code(data.decode("utf-8-sig"))
         return importlib.util.decode_source(data)
     except (UnicodeDecodeError, SyntaxError):
         return ""

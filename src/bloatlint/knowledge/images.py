@@ -122,6 +122,7 @@ class Images:
     compile_runtime_imports: tuple[str, ...]
     compile_sources: tuple[str, ...]
     toolchain: tuple[str, ...]
+    not_toolchain: frozenset[str]
     runtime_compilers: tuple[str, ...]
     runtime_compiler_imports: tuple[str, ...]
     runtime_compiler_patterns: tuple[re.Pattern[str], ...]
@@ -150,7 +151,9 @@ class Images:
         return any(fnmatchcase(package, pattern) for pattern in self.runtime_compilers)
 
     def is_toolchain(self, package: str) -> bool:
-        return any(fnmatchcase(package, pattern) for pattern in self.toolchain)
+        return package not in self.not_toolchain and any(
+            fnmatchcase(package, pattern) for pattern in self.toolchain
+        )
 
 
 def _fail(where: str, message: str) -> KnowledgeError:
@@ -286,6 +289,7 @@ def _load(data: dict[str, Any]) -> Images:
         compile_runtime_imports=_strings(compiles, "runtime_imports", "compiles"),
         compile_sources=_strings(compiles, "sources", "compiles"),
         toolchain=_strings(toolchain, "packages", "toolchain"),
+        not_toolchain=frozenset(_strings(toolchain, "not", "toolchain")),
         runtime_compilers=_strings(toolchain, "runtime_compilers", "toolchain"),
         runtime_compiler_imports=_strings(toolchain, "runtime_imports", "toolchain"),
         runtime_compiler_patterns=_patterns(toolchain, "runtime_patterns", "toolchain"),

@@ -3,6 +3,7 @@ module for BLT309 and BLT310: no ``RULE``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ from bloatlint.context import BuildContext, build_context
 from bloatlint.manifests.dockerfile import Dockerfile, Instruction, Stage
 from bloatlint.model import Location
 from bloatlint.rules._image import ImageView, absolute, source_locations
+
+_RELATIVE_PATH = re.compile(r"[\w.-]+/[\w./-]*[\w-]")
 
 
 @dataclass(frozen=True)
@@ -54,5 +57,21 @@ def context_of(
     project = analysis.project
     instructions = [item.raw for stage in dockerfile.stages for item in stage.instructions]
     return build_context(
-        dockerfile.path, dockerfile.relative, sources, project.root, project.files, instructions
+        dockerfile.path,
+        dockerfile.relative,
+        [*sources, *_relative_paths(dockerfile)],
+        project.root,
+        project.files,
+        instructions,
     )
+
+
+def _relative_paths(dockerfile: Dockerfile) -> Iterator[str]:
+    """Relative paths RUN commands name (``pip install -r requirements/prod.txt``): they tell
+    which folder the build runs from as well as COPY sources do."""
+    for stage in dockerfile.stages:
+        for instruction in stage.of("RUN"):
+            for command in instruction.commands:
+                for word in command.words[1:]:
+                    if _RELATIVE_PATH.fullmatch(word.text):
+                        yield word.text

@@ -144,6 +144,19 @@ def _carry_copy(
         }
 
 
+_DEV_WORDS = frozenset({"dev", "develop", "development", "devcontainer", ".devcontainer"})
+
+
+def is_development_image(dockerfile: Dockerfile) -> bool:
+    """A development container: under ``.devcontainer/``, a file named for development
+    (``Dockerfile.dev``, ``dev.Dockerfile``; not ``devel``) or a final stage named so."""
+    words = set(re.split(r"[./_-]", dockerfile.relative.lower()))
+    final = dockerfile.final_stage
+    if final is not None and final.name:
+        words.add(final.name.lower())
+    return bool(words & _DEV_WORDS)
+
+
 # --- commands ---------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ environment; for a package named in the Dockerfile the requirement text is known
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -30,7 +30,7 @@ from bloatlint.manifests.dockerfile import (
     Stage,
     dockerfile_contents,
 )
-from bloatlint.model import Declared, Location, Manager, Reference, Scope
+from bloatlint.model import Declared, Finding, Location, Manager, Reference, Scope
 from bloatlint.rules._image import ImageView, absolute, image_view, runs_after, variables_for
 from bloatlint.rules._pip import PipCall, cpu_index, pip_call
 
@@ -72,6 +72,15 @@ class Install:
         """The name as the message shows it: ``torch (through x, from requirements.txt)``."""
         notes += (f"from {self.manifest}",) if self.manifest else ()
         return f"{self.declared.raw_name} ({', '.join(notes)})" if notes else self.declared.raw_name
+
+
+def once_per_location(findings: Iterable[Finding]) -> Iterator[Finding]:
+    """A requirements file installed by several Dockerfiles is reported once, for the first."""
+    seen: set[Location] = set()
+    for finding in findings:
+        if finding.location not in seen:
+            seen.add(finding.location)
+            yield finding
 
 
 def installs(analysis: Analysis, dockerfile: Dockerfile) -> tuple[Install, ...]:

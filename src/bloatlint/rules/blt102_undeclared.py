@@ -53,7 +53,7 @@ def _providers(analysis: Analysis, imp: Import) -> frozenset[str]:
 def _declared_module(analysis: Analysis, imp: Import) -> bool:
     """A declared distribution provides this module, whatever the knowledge base says other
     distributions provide (``clip`` installed from a repository as ``#egg=clip``)."""
-    return bool(analysis.direct_evidence_of_import(imp))
+    return analysis.provided_by_declared(imp)
 
 
 def _finding(analysis: Analysis, imp: Import, candidates: list[str]) -> Finding:

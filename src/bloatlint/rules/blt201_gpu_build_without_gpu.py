@@ -43,10 +43,15 @@ from bloatlint.rules._packages import (
     gpu_use,
     installs,
     is_cuda_image,
+    once_per_location,
 )
 
 
 def check(analysis: Analysis) -> Iterator[Finding]:
+    return once_per_location(_check(analysis))
+
+
+def _check(analysis: Analysis) -> Iterator[Finding]:
     dockerfiles = [item for item in analysis.project.dockerfiles if _cpu_only(item)]
     if not dockerfiles or gpu_use(analysis) is not None:
         return

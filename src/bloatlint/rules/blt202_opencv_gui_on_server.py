@@ -33,10 +33,20 @@ from bloatlint.analysis import Analysis
 from bloatlint.knowledge.images import images
 from bloatlint.model import Finding
 from bloatlint.rules import Rule
-from bloatlint.rules._packages import Install, installs, uninstalled_after, window_use
+from bloatlint.rules._packages import (
+    Install,
+    installs,
+    once_per_location,
+    uninstalled_after,
+    window_use,
+)
 
 
 def check(analysis: Analysis) -> Iterator[Finding]:
+    return once_per_location(_check(analysis))
+
+
+def _check(analysis: Analysis) -> Iterator[Finding]:
     windows = None
     for dockerfile in analysis.project.dockerfiles:
         kept = [item for item in installs(analysis, dockerfile) if _opencv(item)]

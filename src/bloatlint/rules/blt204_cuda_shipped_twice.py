@@ -48,6 +48,7 @@ from bloatlint.rules._packages import (
     installs,
     local_cuda,
     old_torch,
+    once_per_location,
     torch_build,
 )
 
@@ -64,6 +65,10 @@ class _Offence:
 
 
 def check(analysis: Analysis) -> Iterator[Finding]:
+    return once_per_location(_check(analysis))
+
+
+def _check(analysis: Analysis) -> Iterator[Finding]:
     for dockerfile in analysis.project.dockerfiles:
         base = base_image(image_view(dockerfile))
         if base is None or not has_cuda_libraries(base[1]):

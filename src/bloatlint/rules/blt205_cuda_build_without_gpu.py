@@ -51,11 +51,16 @@ from bloatlint.rules._packages import (
     installs,
     is_cuda_image,
     old_torch,
+    once_per_location,
     torch_build,
 )
 
 
 def check(analysis: Analysis) -> Iterator[Finding]:
+    return once_per_location(_check(analysis))
+
+
+def _check(analysis: Analysis) -> Iterator[Finding]:
     dockerfiles = [item for item in analysis.project.dockerfiles if _cpu_only(item)]
     if not dockerfiles or gpu_use(analysis) is not None:
         return

@@ -6,7 +6,8 @@ the ``pip`` (or ``uv``) word of an install in a stage whose cache folder reaches
 final stage and the stages under it; a builder stage only when the cache folder is copied out
 of it), unless the cache is off or gone:
 
-- ``--no-cache-dir`` (or its abbreviation ``--no-cache``) for pip, ``--no-cache``/``-n`` for uv;
+- ``--no-cache-dir`` (or its abbreviation ``--no-cache``) for pip, ``--no-cache``/``-n`` (or
+  its alias ``--no-cache-dir``) for uv;
 - ``PIP_NO_CACHE_DIR`` set to any value for pip (since pip 19, ``0``, ``false`` and ``no``
   disable the cache too, for backward compatibility: pip only checks that the value parses as
   a boolean) or ``pip config set global.no-cache-dir`` earlier; ``UV_NO_CACHE`` set to a true
@@ -112,7 +113,7 @@ def _deleted_later(
 def _disabled(call: PipCall, variables: Mapping[str, str]) -> bool:
     if call.tool == "uv":
         return (
-            call.has_flag("--no-cache", "-n")
+            call.has_flag("--no-cache", "--no-cache-dir", "-n")
             or variables.get("UV_NO_CACHE", "").lower() in _UV_TRUE
         )
     # optparse accepts any unambiguous prefix of --no-cache-dir from --no-cache on

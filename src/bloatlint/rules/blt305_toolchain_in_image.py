@@ -23,8 +23,8 @@ Example::
     RUN apt-get update && apt-get install -y --no-install-recommends build-essential \
         && pip install --no-cache-dir -r requirements.txt && rm -rf /var/lib/apt/lists/*
 
-    Dockerfile:2:66: BLT305 build-essential (build toolchain) is installed in the final image
-    and never removed ...: build in an earlier stage and copy the result
+    Dockerfile:2:66: BLT305 build-essential (build tools and headers) is installed in the final
+    image and never removed ...: build in an earlier stage and copy the result
 
 Fix: compile in a builder stage (``FROM python:3.12 AS build`` ... ``pip wheel`` or a virtual
 environment) and ``COPY --from=build`` only the result; or install and purge the toolchain in
@@ -46,13 +46,21 @@ from bloatlint.manifests.dockerfile import (
 )
 from bloatlint.model import Finding, Location
 from bloatlint.rules import Rule
-from bloatlint.rules._image import ImageView, commands, image_view, runs_after
+from bloatlint.rules._image import (
+    ImageView,
+    commands,
+    image_view,
+    is_development_image,
+    runs_after,
+)
 from bloatlint.rules._native import NativeCall, native_call, removal
 from bloatlint.rules._packages import installs
 
 
 def check(analysis: Analysis) -> Iterator[Finding]:
     for dockerfile in analysis.project.dockerfiles:
+        if is_development_image(dockerfile):
+            continue  # compilers are what a development container is for
         view = image_view(dockerfile)
         compiles_at_run_time = _compiles_at_run_time(analysis, dockerfile)
         for stage in view.whole_stages():
@@ -138,8 +146,8 @@ def _message(kept: list[tuple[str, CommandWord]], later: Location | None) -> str
     alone = figure.about(f"for {package} alone")
     study = f"; {alone}" if package in names or "build-essential" in names else ""
     return (
-        f"{listed} (build toolchain) {verb} installed in the final image and {where}{study}: "
-        "build in an earlier stage and copy the result, or purge them in this same RUN"
+        f"{listed} (build tools and headers) {verb} installed in the final image and {where}"
+        f"{study}: build in an earlier stage and copy the result, or purge them in this same RUN"
     )
 
 

@@ -31,9 +31,11 @@ builder stage on the devel image and ``COPY --from`` the result into a runtime-b
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
+from functools import cache
 
 from packaging.utils import canonicalize_name
 
@@ -44,7 +46,7 @@ from bloatlint.model import Finding
 from bloatlint.rules import Rule
 from bloatlint.rules._image import ImageView, commands, from_image_location, image_view, name_of
 from bloatlint.rules._pip import PipCall, pip_call
-from bloatlint.shell import is_python
+from bloatlint.shell import executable, is_python
 
 _SETUP_BUILDS = frozenset({"build_ext", "build", "install", "develop", "bdist_wheel", "build_py"})
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -97,8 +99,44 @@ def _compiling(analysis: Analysis, command: ShellCommand) -> bool:
     argv = command.argv
     if is_python(argv[0]) and len(argv) > 2 and argv[1].endswith("setup.py"):
         return any(word in _SETUP_BUILDS for word in argv[2:])
+    script = _script(argv)
+    if script is not None:
+        return _script_compiles(analysis, script)
     call = pip_call(command)
     return call is not None and call.action == "install" and _pip_compiles(analysis, call)
+
+
+def _script(argv: tuple[str, ...]) -> str | None:
+    """The shell script a command runs: ``./build.sh``, ``bash scripts/setup.sh``."""
+    if argv[0].endswith(".sh"):
+        return argv[0]
+    if executable(argv[0]) in ("sh", "bash") and len(argv) > 1:
+        operands = [word for word in argv[1:] if not word.startswith("-")]
+        if operands and operands[0].endswith(".sh"):
+            return operands[0]
+    return None
+
+
+def _script_compiles(analysis: Analysis, script: str) -> bool:
+    """Whether a project script run by the Dockerfile compiles; a script bloatlint cannot see
+    may, so it counts as compiling."""
+    name = posixpath.basename(script)
+    texts = [text.text for text in analysis.project.texts if posixpath.basename(text.path) == name]
+    return not texts or any(_compile_words().search(text) for text in texts)
+
+
+@cache
+def _compile_words() -> re.Pattern[str]:
+    knowledge = images()
+    words = [
+        *knowledge.compile_commands,
+        *knowledge.compile_variables,
+        *knowledge.compile_packages,
+        *knowledge.compile_pip_options,
+        "setup.py",
+    ]
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])")
 
 
 def _pip_compiles(analysis: Analysis, call: PipCall) -> bool:
