@@ -154,6 +154,17 @@ def _plugins_by_package() -> dict[str, tuple[knowledge.PluginRule, ...]]:
     return {package: tuple(found) for package, found in rules.items()}
 
 
+def _stubbed_distribution(dist: str) -> str | None:
+    """The distribution a stub-only package types: types-requests → requests,
+    pandas-stubs → pandas, celery-types → celery."""
+    if dist.startswith("types-"):
+        return dist.removeprefix("types-")
+    for suffix in ("-stubs", "-types"):
+        if dist.endswith(suffix):
+            return dist.removesuffix(suffix)
+    return None
+
+
 def is_dev_path(path: str) -> bool:
     """Files that exist for developing the project, not for running it."""
     parts = path.split("/")
@@ -272,6 +283,8 @@ class Analysis:
 
     def _compute_direct(self, dist: str) -> list[Evidence]:
         found = [*self._import_evidence(dist), *self._commands_by_dist.get(dist, [])]
+        found += self._dotted_name_evidence(dist)
+        found += self._own_distribution_evidence(dist)
         found += self._string_evidence(dist)
         if dist in self.project.config.used_packages:
             found.append(Evidence("config", "listed in [tool.bloatlint] used-packages"))
@@ -286,8 +299,12 @@ class Analysis:
         return found
 
     def _modules(self, dist: str) -> tuple[str, ...]:
-        modules = self.names.modules_of(dist)
-        return tuple(module.removesuffix("-stubs") for module in modules)
+        modules = tuple(module.removesuffix("-stubs") for module in self.names.modules_of(dist))
+        stubbed = _stubbed_distribution(dist)
+        if stubbed is not None:
+            # types-PyYAML stubs yaml: whatever the stubbed distribution provides
+            modules += self.names.modules_of(stubbed)
+        return modules
 
     def _imports_of(self, module: str, dist: str) -> list[Import]:
         imports = self._imported_prefixes.get(module)
@@ -297,6 +314,35 @@ class Analysis:
             actual = self._lowercase_prefixes.get(module.lower())
             imports = self._imported_prefixes.get(actual) if actual else None
         return imports or []
+
+    @cached_property
+    def _hyphenated_imports(self) -> dict[str, Import]:
+        """Imports by the distribution name their dotted path spells: namespace packages are
+        published under that name (``llama_index.embeddings.openai_like`` comes from
+        llama-index-embeddings-openai-like, ``opentelemetry.exporter.otlp.proto`` from
+        opentelemetry-exporter-otlp)."""
+        spelled: dict[str, Import] = {}
+        for prefix, imports in self._imported_prefixes.items():
+            if "." in prefix:
+                spelled.setdefault(canonicalize_name(prefix.replace(".", "-")), imports[0])
+        return spelled
+
+    def _dotted_name_evidence(self, dist: str) -> list[Evidence]:
+        imp = self._hyphenated_imports.get(dist)
+        if imp is None:
+            return []
+        detail = f"imported as `{imp.module}`"
+        return [Evidence("import", detail, imp.location, is_dev_path(imp.location.path))]
+
+    def _own_distribution_evidence(self, dist: str) -> list[Evidence]:
+        """The project installing itself (``pip install .`` by name, ``fschat`` in its own
+        Dockerfile): its modules are the project's own."""
+        if dist in self.project.own_names:
+            return [Evidence("project", "the project's own distribution")]
+        modules = self.names.modules_of(dist) if self.names.knows(dist) else ()
+        if modules and all(self.project.first_party.is_at_root(module) for module in modules):
+            return [Evidence("project", "provides the project's own modules")]
+        return []
 
     def _string_evidence(self, dist: str) -> list[Evidence]:
         strings = self.project.strings

@@ -6,16 +6,20 @@ becomes a BLT001 finding for that file and the other files are still analysed.
 
 from __future__ import annotations
 
+import configparser
+import tomllib
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from packaging.utils import canonicalize_name
+
 from bloatlint import rules
 from bloatlint.analysis import Analysis, is_dev_path
+from bloatlint.code.batch import scan_files
 from bloatlint.code.commands import commands_from_shell, scan_commands
 from bloatlint.code.first_party import FirstParty
-from bloatlint.code.batch import scan_files
 from bloatlint.code.imports import CodeScan
 from bloatlint.config import Config
 from bloatlint.discover import walk
@@ -105,7 +109,12 @@ def build_project(options: Options, config: Config) -> Project:
             *command_scan.commands,
             *notebook_commands,
         ),
-        strings=frozenset(text for scan in code for text in scan.strings),
+        strings=frozenset(
+            text
+            for path, scan in zip(code_files, code, strict=True)
+            if not path.endswith("setup.py")  # its strings are requirement lists, not uses
+            for text in scan.strings
+        ),
         texts=(*_code_texts(code_files, code), *command_scan.texts),
         problems=(
             *(problem for parsed in manifests for problem in parsed.problems),
@@ -127,6 +136,7 @@ def build_project(options: Options, config: Config) -> Project:
             if dockerfile_format.matches(PurePosixPath(path))
         ),
         environment=environment.description if environment else None,
+        own_names=_own_names(root),
     )
 
 
@@ -156,6 +166,27 @@ def _parse_manifests(
             if ref.format in formats()
         )
     return parsed
+
+
+def _own_names(root: Path) -> frozenset[str]:
+    """The project's own distribution name, from pyproject.toml or setup.cfg (setup.py is
+    never run), so that installing the project itself is not taken for a dependency."""
+    names: set[str] = set()
+    try:
+        document = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        document = {}
+    for table in (document.get("project"), document.get("tool", {}).get("poetry")):
+        if isinstance(table, dict) and isinstance(table.get("name"), str):
+            names.add(canonicalize_name(table["name"]))
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(root / "setup.cfg", encoding="utf-8")
+        if parser.has_option("metadata", "name"):
+            names.add(canonicalize_name(parser.get("metadata", "name")))
+    except (configparser.Error, UnicodeDecodeError):
+        pass
+    return frozenset(names)
 
 
 def _installed_by_stages(
@@ -190,9 +221,10 @@ def _with_target(fmt: ManifestFormat, target: str | None) -> ManifestFormat:
     """The Dockerfile format building ``target`` instead of the last stage."""
     if fmt.name != "dockerfile" or target is None:
         return fmt
-    return replace(
-        fmt, parse=lambda path, root: dockerfile_contents(parse_dockerfile(path, root, target), root)
-    )
+    def parse(path: Path, root: Path) -> ParsedFile:
+        return dockerfile_contents(parse_dockerfile(path, root, target), root)
+
+    return replace(fmt, parse=parse)
 
 
 def _format_by_name(path: Path) -> ManifestFormat:

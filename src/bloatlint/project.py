@@ -40,3 +40,4 @@ class Project:
     dockerfiles: tuple[Dockerfile, ...] = ()
     installed_by_stages: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     environment: str | None = None
+    own_names: frozenset[str] = frozenset()

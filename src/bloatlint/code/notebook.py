@@ -279,7 +279,14 @@ def _python_lines(lines: tuple[str, ...]) -> CellCode:
     shell: list[ShellLines] = []
     shifts: dict[int, int] = {}
     state = _LogicalState()
+    shell_continues = False
     for index, line in enumerate(lines):
+        if shell_continues:
+            # `!curl x \` goes on to the next line, which is shell too
+            shell[-1] = ShellLines((*shell[-1].lines, line), shell[-1].first_line, shell[-1].column)
+            kept.append("")
+            shell_continues = line.rstrip().endswith("\\")
+            continue
         if state.at_statement_start:
             timed = _TIMED_STATEMENT.match(line)
             if timed:  # the statement after %time runs as if the magic were not there
@@ -287,9 +294,11 @@ def _python_lines(lines: tuple[str, ...]) -> CellCode:
                 shifts[index] = timed.end() - indent
                 line = line[:indent] + line[timed.end() :]
             else:
+                shell_count = len(shell)
                 replaced = _ipython_line(line, index, shell)
                 if replaced is not None:
                     kept.append(replaced)
+                    shell_continues = len(shell) > shell_count and line.rstrip().endswith("\\")
                     continue
         state.feed(line)
         kept.append(line)

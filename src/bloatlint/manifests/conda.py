@@ -16,6 +16,8 @@ in the environment file's folder and installs with ``pip install -r``, so it is 
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -270,7 +272,23 @@ def parse(path: Path, root: Path) -> ParsedFile:
     reader = _EnvironmentReader(relative, path.parent, tuple(text.splitlines()), group, scope)
     for item in dependencies.value:
         reader.read_item(item)
-    return reader.result()
+    parsed = reader.result()
+    if not _is_export(_single_document(text, relative), dependencies):
+        return parsed
+    # `conda env export` lists the whole solved environment, dependencies included: like a
+    # lock, its entries are not declarations of what the project chose to need.
+    locked = tuple(dataclasses.replace(item, transitive=True) for item in parsed.declared)
+    return dataclasses.replace(parsed, declared=locked)
+
+
+def _is_export(document: yaml.Node | None, dependencies: yaml.SequenceNode) -> bool:
+    if isinstance(document, yaml.MappingNode) and any(
+        isinstance(key, yaml.ScalarNode) and key.value == "prefix" for key, _ in document.value
+    ):
+        return True
+    specs = [item.value for item in dependencies.value if isinstance(item, yaml.ScalarNode)]
+    with_build = [spec for spec in specs if str(spec).count("=") == 2 and "==" not in str(spec)]
+    return len(specs) >= 5 and len(with_build) >= 0.8 * len(specs)
 
 
 FORMAT = ManifestFormat("conda", matches, parse)

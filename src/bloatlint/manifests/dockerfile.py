@@ -1291,6 +1291,8 @@ class _Installs:
         for option, word in _operands(words, _PIP_VALUED, _PIP_SHORT_VALUED):
             if option in ("-r", "--requirement") or (option is None and subcommand == "sync"):
                 self.requirements_file(word)
+            elif option in ("-e", "--editable") and _is_plain_path(word.text):
+                self.project(word)  # `pip install -e detectron2_repo`: a folder, not a name
             elif option in (None, "-e", "--editable"):
                 self.requirement(word)
 
@@ -1433,6 +1435,11 @@ class _Installs:
 
     def problem(self, location: Location, message: str) -> None:
         self.found.problems.append(ParseProblem(location, message))
+
+
+def _is_plain_path(text: str) -> bool:
+    """An editable install names a folder unless it is a URL (``git+https://...#egg=x``)."""
+    return "://" not in text and not text.startswith(("git+", "hg+", "svn+", "bzr+"))
 
 
 def _name_location(word: CommandWord, name: str) -> Location:
