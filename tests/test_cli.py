@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -59,9 +58,8 @@ def test_unknown_config_key_is_named(tmp_path: Path) -> None:
     write_tree(tmp_path, {"pyproject.toml": "[tool.bloatlint]\nignor = ['BLT101']\n"})
     result = run_cli(tmp_path)
     assert result.status == 2
-    assert result.stderr == (
-        f"bloatlint: error: {tmp_path / 'pyproject.toml'}: unknown key 'ignor' in [tool.bloatlint]\n"
-    )
+    config = tmp_path / "pyproject.toml"
+    assert result.stderr == f"bloatlint: error: {config}: unknown key 'ignor' in [tool.bloatlint]\n"
 
 
 def test_config_ignore_packages_and_select(tmp_path: Path) -> None:
@@ -112,7 +110,10 @@ def test_explain_tells_why(tmp_path: Path) -> None:
     ]
     assert "  used:" in used
     unused = run_cli(tmp_path, "--explain", "Keras").stdout
-    assert unused.splitlines()[-1] == "  unused: no import, command, plugin rule or dependency needs it"
+    assert (
+        unused.splitlines()[-1]
+        == "  unused: no import, command, plugin rule or dependency needs it"
+    )
 
 
 BAD_INPUTS = {
@@ -137,7 +138,7 @@ BAD_INPUTS = {
 }
 
 
-@pytest.mark.parametrize("files,prefix", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+@pytest.mark.parametrize(("files", "prefix"), BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
 def test_bad_input_is_a_finding_not_a_crash(
     tmp_path: Path, files: dict[str, str | bytes], prefix: str
 ) -> None:
@@ -161,10 +162,10 @@ def test_empty_files_are_fine(tmp_path: Path) -> None:
 
 
 def test_symlink_loop_is_reported(tmp_path: Path) -> None:
-    os.symlink("requirements.txt", tmp_path / "requirements.txt")
-    os.symlink("loop", tmp_path / "loop")
+    (tmp_path / "requirements.txt").symlink_to("requirements.txt")
+    (tmp_path / "loop").symlink_to("loop")
     (tmp_path / "sub").mkdir()
-    os.symlink("..", tmp_path / "sub" / "up")
+    (tmp_path / "sub" / "up").symlink_to("..")
     result = run_cli(tmp_path)
     assert result.stderr == ""
     assert result.stdout.startswith("requirements.txt:1:1: BLT001 ")

@@ -10,6 +10,7 @@ Keys (all optional)::
     source-roots = ["lib"]            # folders on sys.path besides the root and src/
     used-packages = ["gunicorn"]      # distributions always considered used
     target = "runtime"                # the Dockerfile stage that becomes the image
+    copy-threshold-mb = 50            # BLT310: weights and data copied into an image
 
     [tool.bloatlint.ignore-packages]  # distributions to skip, per code ("*" = every code)
     BLT101 = ["torch"]
@@ -47,6 +48,7 @@ class Config:
     source_roots: tuple[str, ...] = ()
     used_packages: frozenset[str] = frozenset()
     target: str | None = None
+    copy_threshold_mb: float | None = None
     ignore_packages: Mapping[str, frozenset[str]] = field(default_factory=dict)
     import_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     commands: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -59,9 +61,7 @@ class Config:
     def ignores_package(self, code: str, package: str | None) -> bool:
         if package is None:
             return False
-        return any(
-            package in self.ignore_packages.get(key, frozenset()) for key in (code, "*")
-        )
+        return any(package in self.ignore_packages.get(key, frozenset()) for key in (code, "*"))
 
     def merged(self, **overrides: Any) -> Config:
         """This config with the command line's non-empty values on top."""
@@ -111,6 +111,7 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
         source_roots=tuple(_strings(table, "source-roots", path)),
         used_packages=frozenset(map(canonicalize_name, _strings(table, "used-packages", path))),
         target=_optional_string(table, "target", path),
+        copy_threshold_mb=_optional_number(table, "copy-threshold-mb", path),
         ignore_packages={
             code.upper(): frozenset(map(canonicalize_name, names))
             for code, names in _string_lists(table, "ignore-packages", path).items()
@@ -142,6 +143,13 @@ def _optional_string(table: dict[str, Any], key: str, path: Path) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"{path}: [tool.bloatlint] {key} must be a string")
     return value
+
+
+def _optional_number(table: dict[str, Any], key: str, path: Path) -> float | None:
+    value = table.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ConfigError(f"{path}: [tool.bloatlint] {key} must be a number")
+    return None if value is None else float(value)
 
 
 def _string_lists(table: dict[str, Any], key: str, path: Path) -> dict[str, list[str]]:

@@ -30,6 +30,7 @@ from bloatlint.model import (
     CommandUse,
     Declared,
     Finding,
+    Import,
     Location,
     ManifestError,
     ParsedFile,
@@ -221,6 +222,7 @@ def _with_target(fmt: ManifestFormat, target: str | None) -> ManifestFormat:
     """The Dockerfile format building ``target`` instead of the last stage."""
     if fmt.name != "dockerfile" or target is None:
         return fmt
+
     def parse(path: Path, root: Path) -> ParsedFile:
         return dockerfile_contents(parse_dockerfile(path, root, target), root)
 
@@ -273,7 +275,8 @@ def _unique(items: Iterable[Declared]) -> tuple[Declared, ...]:
 
 def _unsuppressed(findings: list[Finding], project: Project) -> list[Finding]:
     at_location: dict[Location, frozenset[str]] = {}
-    for item in (*project.declared, *project.imports):
+    placed: list[Declared | Import] = [*project.declared, *project.imports]
+    for item in placed:
         at_location[item.location] = at_location.get(item.location, frozenset()) | item.suppressed
     spans = _instruction_spans(project)
     return [

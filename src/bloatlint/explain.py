@@ -12,7 +12,9 @@ def explain(analysis: Analysis, dist: str) -> str:
         lines.append("  not declared in any manifest bloatlint read")
     for item in declarations:
         where = f' (stage "{item.stage}")' if item.stage else ""
-        lines.append(f"  declared at {item.location} by {item.manager.value}{where}, group {item.group}")
+        lines.append(
+            f"  declared at {item.location} by {item.manager.value}{where}, group {item.group}"
+        )
     modules = ", ".join(analysis.names.modules_of(dist)) or "none"
     source = analysis.names.facts(dist).source
     lines.append(f"  provides modules: {modules} (from {source})")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-class Manager(str, Enum):
+class Manager(StrEnum):
     """Who installs a declared package."""
 
     PIP = "pip"
@@ -34,7 +34,7 @@ class Manager(str, Enum):
     APT = "apt"
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     """Whether a declaration ends up where the product runs or only where it is developed."""
 
     MAIN = "main"
@@ -141,7 +141,13 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.location.path, self.location.line, self.location.column, self.code, self.message)
+        return (
+            self.location.path,
+            self.location.line,
+            self.location.column,
+            self.code,
+            self.message,
+        )
 
 
 class ManifestError(Exception):

@@ -21,9 +21,11 @@ class Project:
     """A parsed project: declarations, code facts and the knowledge to connect them.
 
     ``installed_by_stages`` maps a manifest to the Dockerfile stages that install it, as
-    (Dockerfile path, stage label) pairs. ``dockerfiles`` are the full models of every Dockerfile (stages, instructions, shell
-    commands) for the container rules; ``texts`` hold the raw text of code, notebooks, configuration, scripts and CI files for
-    evidence rules; ``strings`` the module-like string constants found in code.
+    (Dockerfile path, stage label) pairs. ``dockerfiles`` are the full models of every
+    Dockerfile (stages, instructions, shell commands) for the container rules; ``texts`` hold
+    the raw text of code, notebooks, configuration, scripts and CI files for evidence rules;
+    ``strings`` the module-like string constants found in code. ``own_names`` are the
+    project's own distribution names.
     """
 
     root: Path

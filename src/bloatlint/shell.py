@@ -156,8 +156,44 @@ _WRAPPERS_WITH_SUBCOMMAND = {
     ("pixi", "run"),
     ("rye", "run"),
 }
-_WRAPPERS = frozenset({"sudo", "env", "nohup", "exec", "time", "nice", "xvfb-run", "stdbuf", "command", "gosu", "tini", "dumb-init", "su-exec", "ionice", "chronic"})
-_WRAPPER_OPTIONS_WITH_VALUE = frozenset({"-n", "--name", "-p", "--prefix", "-u", "--user", "--with", "--env-file", "--project", "--directory", "-e", "--environment", "-s", "--server-args", "-g"})
+_WRAPPERS = frozenset(
+    {
+        "sudo",
+        "env",
+        "nohup",
+        "exec",
+        "time",
+        "nice",
+        "xvfb-run",
+        "stdbuf",
+        "command",
+        "gosu",
+        "tini",
+        "dumb-init",
+        "su-exec",
+        "ionice",
+        "chronic",
+    }
+)
+_WRAPPER_OPTIONS_WITH_VALUE = frozenset(
+    {
+        "-n",
+        "--name",
+        "-p",
+        "--prefix",
+        "-u",
+        "--user",
+        "--with",
+        "--env-file",
+        "--project",
+        "--directory",
+        "-e",
+        "--environment",
+        "-s",
+        "--server-args",
+        "-g",
+    }
+)
 
 
 def executable(word: str) -> str:
@@ -166,7 +202,7 @@ def executable(word: str) -> str:
 
 
 def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
-    """Strip launchers (``sudo``, ``env X=1``, ``uv run``, ``conda run -n env`` ...) off a command."""
+    """Strip launchers (``sudo``, ``env X=1``, ``uv run``, ``conda run -n env``) off a command."""
     while argv:
         name = executable(argv[0])
         if name in _WRAPPERS:
@@ -196,7 +232,11 @@ def _skip_options(argv: tuple[str, ...], *, assignments: bool) -> tuple[str, ...
 def is_python(word: str) -> bool:
     """``python``, ``python3``, ``python3.11``, ``/opt/venv/bin/python`` ..."""
     name = executable(word)
-    return name == "python" or (name.startswith("python") and name[6:].replace(".", "").isdigit()) or name in {"py", "pypy", "pypy3"}
+    return (
+        name == "python"
+        or (name.startswith("python") and name[6:].replace(".", "").isdigit())
+        or name in {"py", "pypy", "pypy3"}
+    )
 
 
 def python_module(argv: tuple[str, ...]) -> str | None:

@@ -17,7 +17,7 @@ CASES = sorted(path.parent for path in HERE.glob("BLT*/*/expected.txt"))
 def test_rule_case(case: Path) -> None:
     expected = (case / "expected.txt").read_text(encoding="utf-8")
     code = case.parent.name
-    result = run_cli(case / "project", "--select", code)
+    result = run_cli(case / "project", "--select", code, "--no-cache")
     assert result.stderr == ""
     assert result.stdout == expected
     assert result.status == (1 if expected else 0)
@@ -27,6 +27,8 @@ def test_every_rule_has_failing_and_passing_cases() -> None:
     from bloatlint.rules import all_rules
 
     for rule in all_rules():
-        outputs = [(case / "expected.txt").read_text() for case in CASES if case.parent.name == rule.code]
+        outputs = [
+            (case / "expected.txt").read_text() for case in CASES if case.parent.name == rule.code
+        ]
         assert any(outputs), f"{rule.code} has no failing case"
         assert any(not output for output in outputs), f"{rule.code} has no passing case"

@@ -177,7 +177,10 @@ def curated_import_names() -> Mapping[str, tuple[str, ...]]:
     source = "import_names.toml"
     table = tomllib.loads(_read(source)).get("names", {})
     return MappingProxyType(
-        {_canonical(name, source, name): _strings(value, source, name) for name, value in table.items()}
+        {
+            _canonical(name, source, name): _strings(value, source, name)
+            for name, value in table.items()
+        }
     )
 
 

@@ -17,7 +17,6 @@ in the environment file's folder and installs with ``pip install -r``, so it is 
 from __future__ import annotations
 
 import dataclasses
-
 import re
 import tomllib
 from dataclasses import dataclass, field

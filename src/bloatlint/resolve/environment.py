@@ -111,7 +111,8 @@ def _describe(dist: metadata.Distribution) -> InstalledDist | None:
 def _requirements(lines: Iterable[str]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     plain: set[str] = set()
     by_extra: dict[str, set[str]] = {}
-    environment = dict(default_environment())
+    environment: dict[str, str] = {key: str(value) for key, value in default_environment().items()}
+    environment["extra"] = ""
     for line in lines:
         try:
             req = Requirement(line)
@@ -122,7 +123,7 @@ def _requirements(lines: Iterable[str]) -> tuple[tuple[str, ...], dict[str, tupl
         if "extra" in marker:
             for extra in _extras_in(marker):
                 by_extra.setdefault(extra, set()).add(name)
-        elif not req.marker or req.marker.evaluate({**environment, "extra": ""}):
+        elif not req.marker or req.marker.evaluate(environment):
             plain.add(name)
     return tuple(sorted(plain)), {key: tuple(sorted(names)) for key, names in by_extra.items()}
 

@@ -28,4 +28,11 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         yield Finding("BLT001", problem.location, problem.message, severity="error")
 
 
-RULE = Rule("BLT001", "unparsable-file", "A file that cannot be read or parsed", check, __doc__ or "", "error")
+RULE = Rule(
+    "BLT001",
+    "unparsable-file",
+    "A file that cannot be read or parsed",
+    check,
+    __doc__ or "",
+    "error",
+)

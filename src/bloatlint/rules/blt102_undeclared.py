@@ -44,9 +44,13 @@ def _providers(analysis: Analysis, imp: Import) -> frozenset[str]:
     """Who provides the import; a namespace (``from google.cloud import storage``) is
     resolved through the names taken from it."""
     names = analysis.names
-    from_names = frozenset().union(*(names.dists_for_module(f"{imp.module}.{n}") for n in imp.names))
-    return from_names or names.dists_for_module(imp.module) or frozenset(
-        {canonicalize_name(imp.top_level)}
+    from_names = frozenset().union(
+        *(names.dists_for_module(f"{imp.module}.{n}") for n in imp.names)
+    )
+    return (
+        from_names
+        or names.dists_for_module(imp.module)
+        or frozenset({canonicalize_name(imp.top_level)})
     )
 
 
@@ -57,7 +61,9 @@ def _declared_module(analysis: Analysis, imp: Import) -> bool:
 
 
 def _finding(analysis: Analysis, imp: Import, candidates: list[str]) -> Finding:
-    preferred = sorted(candidates, key=lambda name: (name != canonicalize_name(imp.top_level), name))
+    preferred = sorted(
+        candidates, key=lambda name: (name != canonicalize_name(imp.top_level), name)
+    )
     shown = [analysis.names.display_name(name) for name in preferred[:3]]
     if len(preferred) == 1:
         wanted = shown[0]
@@ -67,4 +73,6 @@ def _finding(analysis: Analysis, imp: Import, candidates: list[str]) -> Finding:
     return Finding("BLT102", imp.location, text, preferred[0])
 
 
-RULE = Rule("BLT102", "undeclared-import", "An import that no manifest declares", check, __doc__ or "")
+RULE = Rule(
+    "BLT102", "undeclared-import", "An import that no manifest declares", check, __doc__ or ""
+)

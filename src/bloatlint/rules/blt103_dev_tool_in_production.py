@@ -14,7 +14,8 @@ Example::
     fastapi                      - run: pytest -q
     pytest
 
-    requirements.txt:2:1: BLT103 pytest is a development tool (runs `pytest` at .github/workflows/ci.yml:1:8) but is declared in the main dependencies
+    requirements.txt:2:1: BLT103 pytest is a development tool (runs `pytest` at
+    .github/workflows/ci.yml:1:8) but is declared in the main dependencies
 
 Fix: move it to a development group (``[dependency-groups] dev``, an optional extra, or a
 ``requirements-dev.txt``) or to a build/test stage of the Dockerfile.

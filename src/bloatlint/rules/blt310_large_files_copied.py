@@ -58,9 +58,8 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 
 
 def _threshold(analysis: Analysis) -> float:
-    # `copy-threshold-mb` in [tool.bloatlint], once the configuration knows the key
-    configured = getattr(analysis.project.config, "copy_threshold_mb", None)
-    return float(configured) if isinstance(configured, int | float) else images().threshold_mb
+    configured = analysis.project.config.copy_threshold_mb
+    return configured if configured is not None else images().threshold_mb
 
 
 def _finding(context: BuildContext, copy: ContextCopy, threshold: float) -> Finding | None:
