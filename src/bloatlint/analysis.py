@@ -28,7 +28,7 @@ from functools import cached_property
 from packaging.utils import canonicalize_name
 
 from bloatlint import knowledge
-from bloatlint.model import Declared, Import, Location
+from bloatlint.model import Declared, Import, Location, SourceText
 from bloatlint.project import Project
 
 _DEV_DIRS = frozenset(
@@ -182,7 +182,8 @@ class Analysis:
         self.project = project
         self.names = project.names
         self._direct: dict[str, list[Evidence]] = {}
-        self._searched: dict[re.Pattern[str], tuple[Location, bool] | None] = {}
+        self._searched: dict[tuple[re.Pattern[str], str | None], tuple[Location, bool] | None] = {}
+        self._corpora: dict[str | None, tuple[str, list[int], list[SourceText]]] = {}
 
     @cached_property
     def third_party_imports(self) -> tuple[Import, ...]:
@@ -285,6 +286,7 @@ class Analysis:
         found = [*self._import_evidence(dist), *self._commands_by_dist.get(dist, [])]
         found += self._dotted_name_evidence(dist)
         found += self._own_distribution_evidence(dist)
+        found += self._family_dependency_evidence(dist)
         found += self._string_evidence(dist)
         if dist in self.project.config.used_packages:
             found.append(Evidence("config", "listed in [tool.bloatlint] used-packages"))
@@ -334,6 +336,30 @@ class Analysis:
         detail = f"imported as `{imp.module}`"
         return [Evidence("import", detail, imp.location, is_dev_path(imp.location.path))]
 
+    @cached_property
+    def _undeclared_providers(self) -> dict[str, Import]:
+        """Distributions that provide an import although no manifest declares them."""
+        providers: dict[str, Import] = {}
+        for prefix, imports in self._imported_prefixes.items():
+            for dist in self.names.dists_for_module(prefix):
+                providers.setdefault(dist, imports[0])
+        for dist, imp in self._hyphenated_imports.items():
+            providers.setdefault(dist, imp)
+        return {dist: imp for dist, imp in providers.items() if dist not in self.declared_names}
+
+    def _family_dependency_evidence(self, dist: str) -> list[Evidence]:
+        """A package of a family (llama-index-*, opentelemetry-*) installed for a sibling it
+        depends on: importing ``llama_index.storage.kvstore.postgres`` uses the declared
+        llama-index-storage-docstore-postgres, the only thing that installs it. Limited to
+        one family, because nearly everything depends on numpy."""
+        family = dist.split("-", 1)[0] + "-"
+        for required in sorted(self.names.requires(dist)):
+            imp = self._undeclared_providers.get(required)
+            if imp is not None and "-" in dist and required.startswith(family):
+                detail = f"installs {required}, imported as `{imp.module}`"
+                return [Evidence("import", detail, imp.location, is_dev_path(imp.location.path))]
+        return []
+
     def _own_distribution_evidence(self, dist: str) -> list[Evidence]:
         """The project installing itself (``pip install .`` by name, ``fschat`` in its own
         Dockerfile): its modules are the project's own."""
@@ -356,8 +382,8 @@ class Analysis:
         direct = self.direct_evidence(dist)
         return direct or self._indirect_evidence(dist)
 
-    def _indirect_evidence(self, dist: str) -> list[Evidence]:
-        found = [*self._plugin_evidence(dist), *self._metapackage_evidence(dist)]
+    def _indirect_evidence(self, dist: str, scope: str | None = None) -> list[Evidence]:
+        found = [*self._plugin_evidence(dist, scope), *self._metapackage_evidence(dist)]
         found += self._backport_evidence(dist)
         if dist not in _plugins_by_package():
             # A plugin that acts only when asked (pytest-cov needs --cov) has a rule saying
@@ -374,11 +400,11 @@ class Analysis:
                 return [Evidence("backport", detail)]
         return []
 
-    def _plugin_evidence(self, dist: str) -> list[Evidence]:
+    def _plugin_evidence(self, dist: str, scope: str | None = None) -> list[Evidence]:
         found: list[Evidence] = []
         for rule in _plugins_by_package().get(dist, ()):
             if self._requirement_met(rule.requires_any):
-                found += self._rule_matches(rule)
+                found += self._rule_matches(rule, scope)
         return found
 
     def _requirement_met(self, requires_any: tuple[str, ...]) -> bool:
@@ -388,45 +414,55 @@ class Analysis:
             name in self.declared_names or self.direct_evidence(name) for name in requires_any
         )
 
-    def _rule_matches(self, rule: knowledge.PluginRule) -> list[Evidence]:
+    def _rule_matches(self, rule: knowledge.PluginRule, scope: str | None) -> list[Evidence]:
         why = rule.why
         for prefix in rule.imports:
             for imp in self._imported_prefixes.get(prefix, []):
-                return [Evidence("plugin", why, imp.location, is_dev_path(imp.location.path))]
+                if self._path_counts_in(imp.location.path, scope):
+                    dev = is_dev_path(imp.location.path)
+                    return [Evidence("plugin", why, imp.location, dev)]
         for pattern in rule.patterns:
-            found = self._search(pattern)
+            found = self._search(pattern, scope)
             if found is not None:
                 location, dev = found
                 return [Evidence("plugin", why, location, dev)]
         for glob in rule.files:
             for path in self.project.files:
+                if not self._path_counts_in(path, scope):
+                    continue
                 if fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path.rsplit("/", 1)[-1], glob):
                     return [Evidence("plugin", why, Location(path, 1))]
         return []
 
-    @cached_property
-    def _corpus(self) -> tuple[str, list[int]]:
-        """Every evidence text joined once, so that a pattern is one search over the project
-        instead of one per file; the starts map a match back to its file."""
-        starts: list[int] = []
-        offset = 0
-        for text in self.project.texts:
-            starts.append(offset)
-            offset += len(text.text) + len(_SEPARATOR)
-        return _SEPARATOR.join(text.text for text in self.project.texts), starts
+    def _corpus(self, scope: str | None) -> tuple[str, list[int], list[SourceText]]:
+        """The evidence texts that count in ``scope``, joined once, so that a pattern is one
+        search over the project instead of one per file; the starts map a match back."""
+        if scope not in self._corpora:
+            texts = [t for t in self.project.texts if self._path_counts_in(t.path, scope)]
+            starts: list[int] = []
+            offset = 0
+            for text in texts:
+                starts.append(offset)
+                offset += len(text.text) + len(_SEPARATOR)
+            joined = _SEPARATOR.join(text.text for text in texts)
+            self._corpora[scope] = (joined, starts, texts)
+        return self._corpora[scope]
 
-    def _search(self, pattern: re.Pattern[str]) -> tuple[Location, bool] | None:
-        if pattern not in self._searched:
-            self._searched[pattern] = self._first_match(pattern)
-        return self._searched[pattern]
+    def _search(self, pattern: re.Pattern[str], scope: str | None) -> tuple[Location, bool] | None:
+        key = (pattern, scope)
+        if key not in self._searched:
+            self._searched[key] = self._first_match(pattern, scope)
+        return self._searched[key]
 
-    def _first_match(self, pattern: re.Pattern[str]) -> tuple[Location, bool] | None:
-        joined, starts = self._corpus
+    def _first_match(
+        self, pattern: re.Pattern[str], scope: str | None
+    ) -> tuple[Location, bool] | None:
+        joined, starts, texts = self._corpus(scope)
         match = _fast_search(pattern, joined)
         if match is None:
             return None
         index = bisect.bisect_right(starts, match.start()) - 1
-        text = self.project.texts[index]
+        text = texts[index]
         line = joined.count("\n", starts[index], match.start()) + 1
         return Location(text.path, line), text.dev
 
@@ -516,7 +552,43 @@ class Analysis:
         return extras
 
     def is_unused(self, item: Declared) -> bool:
-        return not item.native and not item.transitive and not self.evidence(item.name)
+        return not item.native and not item.transitive and not self.evidence_for(item)
+
+    def evidence_for(self, item: Declared) -> list[Evidence]:
+        """The evidence that counts for one declaration. A manifest inside a folder of code
+        (``examples/sft/requirements.txt``) serves that folder: uses elsewhere in the
+        repository do not make its packages needed, except those from files outside any code
+        folder (CI, Makefile, README, root scripts), which drive every part of a project."""
+        scope = self._scope(item.location.path)
+        if scope is None:
+            return self.evidence(item.name)
+        direct = [e for e in self.direct_evidence(item.name) if self._counts_in(e, scope)]
+        if direct:
+            return direct
+        indirect = self._indirect_evidence(item.name, scope)
+        return [e for e in indirect if self._counts_in(e, scope)]
+
+    def _scope(self, manifest: str) -> str | None:
+        folder = manifest.rpartition("/")[0]
+        return f"{folder}/" if folder in self._code_folders else None
+
+    def _counts_in(self, evidence: Evidence, scope: str) -> bool:
+        return evidence.location is None or self._path_counts_in(evidence.location.path, scope)
+
+    def _path_counts_in(self, path: str, scope: str | None) -> bool:
+        if scope is None or path.startswith(scope):
+            return True
+        return path.rpartition("/")[0] not in self._code_folders
+
+    @cached_property
+    def _code_folders(self) -> frozenset[str]:
+        """Folders below the root that hold Python code or notebooks, at any depth."""
+        folders: set[str] = set()
+        for path in self.project.files:
+            if path.endswith((".py", ".ipynb")):
+                parts = path.split("/")[:-1]
+                folders.update("/".join(parts[:end]) for end in range(1, len(parts) + 1))
+        return frozenset(folders)
 
     def is_dev_only(self, dist: str) -> bool:
         found = self.evidence(dist)

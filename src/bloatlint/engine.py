@@ -116,7 +116,11 @@ def build_project(options: Options, config: Config) -> Project:
             if not path.endswith("setup.py")  # its strings are requirement lists, not uses
             for text in scan.strings
         ),
-        texts=(*_code_texts(code_files, code), *command_scan.texts),
+        texts=(
+            *_code_texts(code_files, code),
+            *command_scan.texts,
+            *_config_texts(root, tree.files, {text.path for text in command_scan.texts}),
+        ),
         problems=(
             *(problem for parsed in manifests for problem in parsed.problems),
             *(problem for scan in code for problem in scan.problems),
@@ -167,6 +171,35 @@ def _parse_manifests(
             if ref.format in formats()
         )
     return parsed
+
+
+# Configuration that selects backends by name (accelerate's `distributed_type: DEEPSPEED`,
+# Hydra's `_target_`, DeepSpeed JSON): read for evidence, but never a data file's worth.
+_CONFIG_SUFFIXES = {
+    ".yaml": 256_000,
+    ".yml": 256_000,
+    ".toml": 256_000,
+    ".cfg": 256_000,
+    ".ini": 256_000,
+    ".json": 64_000,
+}
+
+
+def _config_texts(root: Path, files: Iterable[str], already: set[str]) -> list[SourceText]:
+    texts: list[SourceText] = []
+    for relative in files:
+        limit = _CONFIG_SUFFIXES.get(PurePosixPath(relative).suffix)
+        if limit is None or relative in already:
+            continue
+        try:
+            path = root / relative
+            if path.stat().st_size > limit:
+                continue
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # evidence only: a file that cannot be read proves nothing
+        texts.append(SourceText(relative, text, is_dev_path(relative)))
+    return texts
 
 
 def _own_names(root: Path) -> frozenset[str]:
