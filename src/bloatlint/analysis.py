@@ -21,14 +21,14 @@ import fnmatch
 import functools
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 from packaging.utils import canonicalize_name
 
 from bloatlint import knowledge
-from bloatlint.model import Declared, Import, Location, SourceText
+from bloatlint.model import Declared, Import, Location
 from bloatlint.project import Project
 
 _DEV_DIRS = frozenset(
@@ -92,26 +92,29 @@ class Evidence:
 
 # Between joined texts: a newline on each side keeps ^ and $ anchors right, and the NUL stops
 # a pattern with a bounded gap from matching across two files.
+# Path prefixes ("examples/demo/", "rag_system/") a manifest's evidence must come from.
+Scope = tuple[str, ...]
+
 _SEPARATOR = "\n\x00\n"
 
 
 _LEADING_WORD = re.compile(r"\\b([A-Za-z_][A-Za-z0-9_]{2,})")
 
 
-def _fast_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """``pattern.search(text)``, but for patterns that start with ``\\b`` and a literal word
+def _fast_finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, but for patterns that start with ``\\b`` and a literal word
     the word is found with ``str.find`` first: the regex engine would otherwise try every
     position of a 50 MB corpus, which made plugin rules the slowest part of a run."""
     word = _required_word(pattern)
     if word is None:
-        return pattern.search(text)
+        yield from pattern.finditer(text)
+        return
     position = text.find(word)
     while position != -1:
         match = pattern.match(text, position)
         if match is not None:
-            return match
+            yield match
         position = text.find(word, position + 1)
-    return None
 
 
 @functools.cache
@@ -182,8 +185,8 @@ class Analysis:
         self.project = project
         self.names = project.names
         self._direct: dict[str, list[Evidence]] = {}
-        self._searched: dict[tuple[re.Pattern[str], str | None], tuple[Location, bool] | None] = {}
-        self._corpora: dict[str | None, tuple[str, list[int], list[SourceText]]] = {}
+        self._matches: dict[re.Pattern[str], list[tuple[int, int]]] = {}
+        self._scopes: dict[str, Scope] = {}
 
     @cached_property
     def third_party_imports(self) -> tuple[Import, ...]:
@@ -382,7 +385,7 @@ class Analysis:
         direct = self.direct_evidence(dist)
         return direct or self._indirect_evidence(dist)
 
-    def _indirect_evidence(self, dist: str, scope: str | None = None) -> list[Evidence]:
+    def _indirect_evidence(self, dist: str, scope: Scope | None = None) -> list[Evidence]:
         found = [*self._plugin_evidence(dist, scope), *self._metapackage_evidence(dist)]
         found += self._backport_evidence(dist)
         if dist not in _plugins_by_package():
@@ -400,7 +403,7 @@ class Analysis:
                 return [Evidence("backport", detail)]
         return []
 
-    def _plugin_evidence(self, dist: str, scope: str | None = None) -> list[Evidence]:
+    def _plugin_evidence(self, dist: str, scope: Scope | None = None) -> list[Evidence]:
         found: list[Evidence] = []
         for rule in _plugins_by_package().get(dist, ()):
             if self._requirement_met(rule.requires_any):
@@ -414,7 +417,7 @@ class Analysis:
             name in self.declared_names or self.direct_evidence(name) for name in requires_any
         )
 
-    def _rule_matches(self, rule: knowledge.PluginRule, scope: str | None) -> list[Evidence]:
+    def _rule_matches(self, rule: knowledge.PluginRule, scope: Scope | None) -> list[Evidence]:
         why = rule.why
         for prefix in rule.imports:
             for imp in self._imported_prefixes.get(prefix, []):
@@ -434,37 +437,39 @@ class Analysis:
                     return [Evidence("plugin", why, Location(path, 1))]
         return []
 
-    def _corpus(self, scope: str | None) -> tuple[str, list[int], list[SourceText]]:
-        """The evidence texts that count in ``scope``, joined once, so that a pattern is one
-        search over the project instead of one per file; the starts map a match back."""
-        if scope not in self._corpora:
-            texts = [t for t in self.project.texts if self._path_counts_in(t.path, scope)]
-            starts: list[int] = []
-            offset = 0
-            for text in texts:
-                starts.append(offset)
-                offset += len(text.text) + len(_SEPARATOR)
-            joined = _SEPARATOR.join(text.text for text in texts)
-            self._corpora[scope] = (joined, starts, texts)
-        return self._corpora[scope]
+    @cached_property
+    def _corpus(self) -> tuple[str, list[int]]:
+        """Every evidence text joined once, so that a pattern is one search over the project
+        instead of one per file; the starts map a match back to its file."""
+        starts: list[int] = []
+        offset = 0
+        for text in self.project.texts:
+            starts.append(offset)
+            offset += len(text.text) + len(_SEPARATOR)
+        return _SEPARATOR.join(text.text for text in self.project.texts), starts
 
-    def _search(self, pattern: re.Pattern[str], scope: str | None) -> tuple[Location, bool] | None:
-        key = (pattern, scope)
-        if key not in self._searched:
-            self._searched[key] = self._first_match(pattern, scope)
-        return self._searched[key]
-
-    def _first_match(
-        self, pattern: re.Pattern[str], scope: str | None
+    def _search(
+        self, pattern: re.Pattern[str], scope: Scope | None
     ) -> tuple[Location, bool] | None:
-        joined, starts, texts = self._corpus(scope)
-        match = _fast_search(pattern, joined)
-        if match is None:
-            return None
-        index = bisect.bisect_right(starts, match.start()) - 1
-        text = texts[index]
-        line = joined.count("\n", starts[index], match.start()) + 1
-        return Location(text.path, line), text.dev
+        for index, line in self._matching_texts(pattern):
+            text = self.project.texts[index]
+            if self._path_counts_in(text.path, scope):
+                return Location(text.path, line), text.dev
+        return None
+
+    def _matching_texts(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """The texts a pattern matches (index and line of the first match in each), found
+        in one pass over the corpus and kept for every manifest's scope to consult."""
+        if pattern not in self._matches:
+            joined, starts = self._corpus
+            found: list[tuple[int, int]] = []
+            for match in _fast_finditer(pattern, joined):
+                index = bisect.bisect_right(starts, match.start()) - 1
+                if found and found[-1][0] == index:
+                    continue
+                found.append((index, joined.count("\n", starts[index], match.start()) + 1))
+            self._matches[pattern] = found
+        return self._matches[pattern]
 
     def _entry_point_evidence(self, dist: str) -> list[Evidence]:
         for group in self.names.facts(dist).entry_point_groups:
@@ -568,14 +573,45 @@ class Analysis:
         indirect = self._indirect_evidence(item.name, scope)
         return [e for e in indirect if self._counts_in(e, scope)]
 
-    def _scope(self, manifest: str) -> str | None:
+    def _scope(self, manifest: str) -> Scope | None:
+        """The folders whose code a manifest serves: its own, and the project's packages
+        that code imports (``backend/`` importing ``rag_system.main`` runs rag_system too)."""
         folder = manifest.rpartition("/")[0]
-        return f"{folder}/" if folder in self._code_folders else None
+        if folder not in self._code_folders:
+            return None
+        if folder not in self._scopes:
+            self._scopes[folder] = self._folder_scope(folder)
+        return self._scopes[folder]
 
-    def _counts_in(self, evidence: Evidence, scope: str) -> bool:
+    def _folder_scope(self, folder: str) -> Scope:
+        scope = {f"{folder}/"}
+        pending = [f"{folder}/"]
+        while pending:
+            prefix = pending.pop()
+            for path, top in self._first_party_imports:
+                if not path.startswith(prefix):
+                    continue
+                for package in (f"{top}/", f"src/{top}/"):
+                    if package not in scope:
+                        scope.add(package)
+                        pending.append(package)
+        return tuple(sorted(scope))
+
+    @cached_property
+    def _first_party_imports(self) -> list[tuple[str, str]]:
+        """(importing file, top-level name) of every import of the project's own packages."""
+        first_party = self.project.first_party
+        found = {
+            (imp.location.path, imp.top_level)
+            for imp in self.project.imports
+            if first_party.is_at_root(imp.module)
+        }
+        return sorted(found)
+
+    def _counts_in(self, evidence: Evidence, scope: Scope) -> bool:
         return evidence.location is None or self._path_counts_in(evidence.location.path, scope)
 
-    def _path_counts_in(self, path: str, scope: str | None) -> bool:
+    def _path_counts_in(self, path: str, scope: Scope | None) -> bool:
         if scope is None or path.startswith(scope):
             return True
         return path.rpartition("/")[0] not in self._code_folders
