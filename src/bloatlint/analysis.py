@@ -374,11 +374,20 @@ class Analysis:
         return []
 
     def _string_evidence(self, dist: str) -> list[Evidence]:
-        strings = self.project.strings
         for module in self._modules(dist):
-            if module in strings or any(text.startswith(module + ".") for text in strings):
+            if module in self._string_prefixes:
                 return [Evidence("string", f"named as the string '{module}' in code")]
         return []
+
+    @cached_property
+    def _string_prefixes(self) -> frozenset[str]:
+        """Module-like strings in code and their dotted prefixes
+        (``"uvicorn.workers.UvicornWorker"`` names uvicorn)."""
+        prefixes: set[str] = set()
+        for text in self.project.strings:
+            parts = text.split(".")
+            prefixes.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
+        return frozenset(prefixes)
 
     def evidence(self, dist: str) -> list[Evidence]:
         """Every reason the distribution is needed, direct first; empty when it is unused."""
