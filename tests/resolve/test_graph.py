@@ -104,3 +104,12 @@ def test_environment_bytes_ignore_the_project_and_unknowns() -> None:
     g.add("me", is_project=True, size=Size(1000, "installed"))
     assert g.environment_bytes() == 3
     assert graph({}, {"a": None}).environment_bytes() is None
+
+
+def test_the_projects_own_node_keeps_nothing_alive() -> None:
+    # a lock's root is the project itself, depending on everything it declares
+    g = graph({"app": ["torch", "numpy"], "torch": ["numpy"]}, {"torch": 700, "numpy": 30})
+    g.add("app", size=None, is_project=True)
+    freed = redundancy(g, kept=["app", "numpy"], candidates=["torch"])
+    assert (freed["torch"].packages, freed["torch"].bytes) == (("torch",), 700)
+    assert bloat(g, kept=["app", "numpy"], candidates=["torch"]) == {"torch"}

@@ -184,7 +184,11 @@ def redundancy(
     """For each candidate, what removing only its declaration frees."""
     candidates = sorted(set(candidates))
     kept = sorted(set(kept) - set(candidates))
-    edges: dict[str, Iterable[str]] = dict(graph.edges)
+    # The project's own node (a lock's root) depends on everything it declares: it is what
+    # is being debloated, not a package that stays and keeps its dependencies alive.
+    edges: dict[str, Iterable[str]] = {
+        name: targets for name, targets in graph.edges.items() if not _is_project(graph, name)
+    }
     edges[_ROOT] = [name for name in (*kept, *candidates) if name in graph.nodes]
     idom = immediate_dominators(edges, _ROOT)
     children: dict[str, list[str]] = {}
@@ -200,14 +204,19 @@ def redundancy(
         dominated = _subtree(children, name)
         outside = [
             pred
-            for pred, targets in graph.edges.items()
-            if name in targets and pred in idom and pred not in dominated
+            for pred, targets in edges.items()
+            if pred != _ROOT and name in targets and pred in idom and pred not in dominated
         ]
         if outside:  # something that stays needs it: removing the line frees nothing
             result[name] = Freed(name, (), 0)
             continue
         result[name] = _freed(graph, name, dominated, environment)
     return result
+
+
+def _is_project(graph: DependencyGraph, name: str) -> bool:
+    node = graph.nodes.get(name)
+    return node is not None and node.is_project
 
 
 def _subtree(children: Mapping[str, list[str]], top: str) -> set[str]:
@@ -238,7 +247,8 @@ def _freed(
 def bloat(graph: DependencyGraph, kept: Iterable[str], candidates: Iterable[str]) -> set[str]:
     """Everything that leaves when all ``candidates`` are removed at once."""
     candidates = set(candidates)
-    stays = graph.reachable(set(kept) - candidates)
+    kept = {name for name in kept if not _is_project(graph, name)}
+    stays = graph.reachable(kept - candidates)
     return graph.reachable(candidates) - stays
 
 
