@@ -361,6 +361,14 @@ def has_cuda_libraries(reference: str) -> bool:
     return False
 
 
+def builds_cpu_only_image(dockerfile: Dockerfile) -> bool:
+    """Whether the image has a base that is not a CUDA image and nothing says it is meant
+    for GPUs (BLT201 and BLT205 only speak about such images)."""
+    view = image_view(dockerfile)
+    base = base_image(view)
+    return base is not None and not is_cuda_image(base[1]) and not gpu_intended(view)
+
+
 def gpu_intended(view: ImageView) -> bool:
     """A Dockerfile or stage named for a GPU (``Dockerfile.gpu``, ``AS cuda``) says so."""
     final = view.dockerfile.final_stage

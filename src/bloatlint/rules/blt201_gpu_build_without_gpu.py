@@ -31,18 +31,16 @@ from collections.abc import Iterator
 
 from bloatlint.analysis import Analysis
 from bloatlint.knowledge.images import CpuVariant, images
-from bloatlint.manifests.dockerfile import Dockerfile
 from bloatlint.model import Finding
 from bloatlint.rules import Rule
 from bloatlint.rules._image import image_view
 from bloatlint.rules._packages import (
     Install,
     base_image,
+    builds_cpu_only_image,
     cuda_build,
-    gpu_intended,
     gpu_use,
     installs,
-    is_cuda_image,
     once_per_location,
 )
 
@@ -52,7 +50,7 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 
 
 def _check(analysis: Analysis) -> Iterator[Finding]:
-    dockerfiles = [item for item in analysis.project.dockerfiles if _cpu_only(item)]
+    dockerfiles = [item for item in analysis.project.dockerfiles if builds_cpu_only_image(item)]
     if not dockerfiles or gpu_use(analysis) is not None:
         return
     for dockerfile in dockerfiles:
@@ -63,12 +61,6 @@ def _check(analysis: Analysis) -> Iterator[Finding]:
                 yield Finding(
                     "BLT201", install.location, _message(install, variant, base[1]), install.name
                 )
-
-
-def _cpu_only(dockerfile: Dockerfile) -> bool:
-    view = image_view(dockerfile)
-    base = base_image(view)
-    return base is not None and not is_cuda_image(base[1]) and not gpu_intended(view)
 
 
 def _variant(install: Install) -> CpuVariant | None:

@@ -43,13 +43,12 @@ from bloatlint.rules._image import image_view
 from bloatlint.rules._packages import (
     Install,
     base_image,
+    builds_cpu_only_image,
     cpu_build,
     cuda_build,
     first_torch_pullers,
-    gpu_intended,
     gpu_use,
     installs,
-    is_cuda_image,
     old_torch,
     once_per_location,
     torch_build,
@@ -61,19 +60,13 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 
 
 def _check(analysis: Analysis) -> Iterator[Finding]:
-    dockerfiles = [item for item in analysis.project.dockerfiles if _cpu_only(item)]
+    dockerfiles = [item for item in analysis.project.dockerfiles if builds_cpu_only_image(item)]
     if not dockerfiles or gpu_use(analysis) is not None:
         return
     for dockerfile in dockerfiles:
         base = base_image(image_view(dockerfile))
         if base is not None:
             yield from _findings(analysis, dockerfile, base[1])
-
-
-def _cpu_only(dockerfile: Dockerfile) -> bool:
-    view = image_view(dockerfile)
-    base = base_image(view)
-    return base is not None and not is_cuda_image(base[1]) and not gpu_intended(view)
 
 
 def _findings(analysis: Analysis, dockerfile: Dockerfile, base: str) -> Iterator[Finding]:
