@@ -355,10 +355,11 @@ class Analysis:
         depends on: importing ``llama_index.storage.kvstore.postgres`` uses the declared
         llama-index-storage-docstore-postgres, the only thing that installs it. Limited to
         one family, because nearly everything depends on numpy."""
-        family = dist.split("-", 1)[0] + "-"
+        stem = dist.split("-", 1)[0]
         for required in sorted(self.names.requires(dist)):
             imp = self._undeclared_providers.get(required)
-            if imp is not None and "-" in dist and required.startswith(family):
+            in_family = required == stem or required.startswith(f"{stem}-")
+            if imp is not None and "-" in dist and in_family:
                 detail = f"installs {required}, imported as `{imp.module}`"
                 return [Evidence("import", detail, imp.location, is_dev_path(imp.location.path))]
         return []

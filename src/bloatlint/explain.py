@@ -1,13 +1,19 @@
-"""``bloatlint --explain PACKAGE``: every declaration of one package and why it is needed."""
+"""``bloatlint --explain PACKAGE``: every declaration of one package and why it is needed.
+
+Each declaration is judged as the rules judge it: a manifest inside a folder of code only
+counts the uses that folder makes (see ``Analysis.evidence_for``)."""
 
 from __future__ import annotations
 
 from bloatlint.analysis import Analysis
+from bloatlint.model import Declared
 
 
 def explain(analysis: Analysis, dist: str) -> str:
     declarations = [item for item in analysis.project.declared if item.name == dist]
-    lines = [f"{dist}:"]
+    modules = ", ".join(analysis.names.modules_of(dist)) or "none"
+    source = analysis.names.facts(dist).source
+    lines = [f"{dist}:", f"  provides modules: {modules} (from {source})"]
     if not declarations:
         lines.append("  not declared in any manifest bloatlint read")
     for item in declarations:
@@ -15,17 +21,20 @@ def explain(analysis: Analysis, dist: str) -> str:
         lines.append(
             f"  declared at {item.location} by {item.manager.value}{where}, group {item.group}"
         )
-    modules = ", ".join(analysis.names.modules_of(dist)) or "none"
-    source = analysis.names.facts(dist).source
-    lines.append(f"  provides modules: {modules} (from {source})")
-    evidence = analysis.evidence(dist)
-    if any(item.native for item in declarations):
-        lines.append("  a native package with no Python module: never reported as unused")
-    elif evidence:
-        lines.append("  used:")
-        lines.extend(f"    - {item}" for item in evidence)
-    elif (needed_by := analysis.needed_by(dist)) is not None:
-        lines.append(f"  not used directly; a dependency of {needed_by}")
-    else:
-        lines.append("  unused: no import, command, plugin rule or dependency needs it")
+        lines.extend(f"    {line}" for line in _verdict(analysis, item))
     return "\n".join(lines) + "\n"
+
+
+def _verdict(analysis: Analysis, item: Declared) -> list[str]:
+    if item.native:
+        return ["a native package with no Python module: never reported as unused"]
+    if item.transitive:
+        return ["recorded by a lock or an environment export: not a declaration"]
+    evidence = analysis.evidence_for(item)
+    if evidence:
+        return ["used:", *(f"  - {reason}" for reason in evidence)]
+    needed_by = analysis.needed_by(item.name, item)
+    if needed_by is not None:
+        pinned = "pinned on purpose" if item.pinned else "unpinned, so reported"
+        return [f"not used directly; a dependency of {needed_by} ({pinned})"]
+    return ["unused: no import, command, plugin rule or dependency needs it"]

@@ -16,7 +16,14 @@ from bloatlint.analysis import Analysis
 from bloatlint.model import Finding
 from bloatlint.resolve import sources, target
 from bloatlint.resolve.environment import Environment
-from bloatlint.resolve.graph import Freed, Resolution, bloat, redundancy, resolution_of
+from bloatlint.resolve.graph import (
+    DependencyGraph,
+    Freed,
+    Resolution,
+    bloat,
+    redundancy,
+    resolution_of,
+)
 
 
 def resolve_project(
@@ -94,5 +101,17 @@ def summary_fields(analysis: Analysis, findings: Sequence[Finding]) -> dict[str,
         "bloat_packages": sorted(removed),
         "bloat_unknown_sizes": list(unknown),
         "by_manager": by_manager,
+        "largest_packages": _largest(graph, removed),
         "notes": list(resolution.notes),
     }
+
+
+def _largest(graph: DependencyGraph, removed: set[str], count: int = 15) -> list[dict[str, object]]:
+    """The ``count`` largest packages of known size, each marked bloat or not."""
+    sized = [
+        (node.size.bytes, name)
+        for name, node in graph.nodes.items()
+        if not node.is_project and node.size is not None
+    ]
+    sized.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [{"name": name, "bytes": size, "bloat": name in removed} for size, name in sized[:count]]

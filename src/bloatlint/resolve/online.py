@@ -88,8 +88,8 @@ def filler(explicit_index: str | None, target: Target) -> Callable[[DependencyGr
                 if str(entry.get("filename", "")).endswith(".whl")
                 and (not version or f"-{version}-" in str(entry.get("filename", "")))
             ]
-            size = sizes.best_wheel(wheels, target)
+            _, size = sizes.size_of_wheels(node.name, wheels, target, "online")
             if size is not None:
-                node.size = sizes.from_wheel(node.name, size, "online")
+                node.size = size
 
     return fill

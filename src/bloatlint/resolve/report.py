@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from bloatlint.model import Finding
 from bloatlint.sizes import format_size
 
+_KEPT, _BLOAT = "#4a7", "#d43"
+
 
 def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -31,11 +33,7 @@ def summary_text(findings: Sequence[Finding], summary: Mapping[str, object]) -> 
                 f"  {manager}: {format_size(entry['bytes'])}, "
                 f"bloat {format_size(entry['bloat_bytes'])}"
             )
-    ranked = sorted(
-        (f for f in findings if f.code == "BLT101" and _int(f.extra.get("freed_bytes"))),
-        key=lambda f: -(_int(f.extra.get("freed_bytes")) or 0),
-    )
-    for finding in ranked[:10]:
+    for finding in _by_freed(findings)[:10]:
         freed = _int(finding.extra.get("freed_bytes")) or 0
         lines.append(
             f"  removing {finding.package} frees {format_size(freed)} ({finding.location})"
@@ -43,23 +41,49 @@ def summary_text(findings: Sequence[Finding], summary: Mapping[str, object]) -> 
     return "\n".join(lines) + "\n"
 
 
-def html_page(findings: Sequence[Finding], summary: Mapping[str, object]) -> str:
-    rows = sorted(
-        (
-            (str(f.package), _int(f.extra.get("freed_bytes")) or 0)
-            for f in findings
-            if f.code == "BLT101"
-        ),
-        key=lambda pair: -pair[1],
+def _by_freed(findings: Sequence[Finding]) -> list[Finding]:
+    """BLT101 findings with a known freed size, largest first, one per package (a package
+    declared on two lines, e.g. under different markers, frees the same bytes once)."""
+    ranked = sorted(
+        (f for f in findings if f.code == "BLT101" and _int(f.extra.get("freed_bytes"))),
+        key=lambda f: -(_int(f.extra.get("freed_bytes")) or 0),
     )
+    seen: set[str | None] = set()
+    unique = []
+    for finding in ranked:
+        if finding.package not in seen:
+            seen.add(finding.package)
+            unique.append(finding)
+    return unique
+
+
+def _largest(summary: Mapping[str, object]) -> list[tuple[str, int, bool]]:
+    entries = summary.get("largest_packages")
+    found = []
+    for entry in entries if isinstance(entries, list) else []:
+        size = _int(entry.get("bytes")) if isinstance(entry, dict) else None
+        if isinstance(entry, dict) and size is not None:
+            found.append((str(entry.get("name")), size, bool(entry.get("bloat"))))
+    return found
+
+
+def html_page(findings: Sequence[Finding], summary: Mapping[str, object]) -> str:
     environment = _int(summary.get("environment_bytes")) or 0
     bloat = _int(summary.get("bloat_bytes")) or 0
     kept = max(environment - bloat, 0)
     width = 600
+    freed = [
+        (f"removing {f.package}", _int(f.extra.get("freed_bytes")) or 0, _BLOAT)
+        for f in _by_freed(findings)
+    ]
+    largest = [
+        (f"{name} (bloat)" if is_bloat else name, size, _BLOAT if is_bloat else _KEPT)
+        for name, size, is_bloat in _largest(summary)
+    ]
+    items = [("environment (kept)", kept, _KEPT), ("bloat (unused)", bloat, _BLOAT)]
+    items += largest + freed[:10]
+    scale = max([environment, *(size for _, size, _ in items)]) or 1
     bars = []
-    scale = max([environment, *(size for _, size in rows)]) or 1
-    items = [("environment (kept)", kept, "#4a7"), ("bloat (unused)", bloat, "#d43")]
-    items += [(name, size, "#e96") for name, size in rows[:20]]
     for index, (label, size, colour) in enumerate(items):
         y = index * 26
         w = max(round(width * size / scale), 1) if size else 0
@@ -69,7 +93,7 @@ def html_page(findings: Sequence[Finding], summary: Mapping[str, object]) -> str
             f'<text x="{226 + w}" y="{y + 15}">{format_size(size) if size else "unknown"}</text>'
         )
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 320}" height="{len(items) * 26}" '
+        f'<svg width="{width + 320}" height="{len(items) * 26}" role="img" '
         f'font-family="sans-serif" font-size="13">{"".join(bars)}</svg>'
     )
     listing = "".join(
@@ -77,8 +101,12 @@ def html_page(findings: Sequence[Finding], summary: Mapping[str, object]) -> str
         for f in findings
     )
     sizes = html.escape(str(summary.get("sizes")))
+    legend = (
+        f'<p><span style="color:{_KEPT}">&#9632;</span> kept '
+        f'<span style="color:{_BLOAT}">&#9632;</span> bloat (unused, removable)</p>'
+    )
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>bloatlint report</title></head>"
-        f"<body><h1>Where the bytes go</h1><p>Sizes: {sizes}</p>{svg}"
+        f"<body><h1>Where the bytes go</h1><p>Sizes: {sizes}</p>{legend}{svg}"
         f"<h2>Findings</h2><ul>{listing}</ul></body></html>\n"
     )

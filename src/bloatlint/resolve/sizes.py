@@ -8,13 +8,16 @@ Sources, best first:
 ``lock``
     the size of the wheel that fits the target (uv.lock and pylock.toml record it) times an
     unpacked/wheel factor. The factor is the package's own measured ratio when
-    ``knowledge/sizes.csv`` has it; else :data:`NVIDIA_FACTOR` for ``nvidia-*``/``cuda-*``
-    wheels (mostly already-compressed shared libraries); else :data:`DEFAULT_FACTOR`.
-    Fitted on ``measured-wheel-sizes.csv`` (72 wheels ≥ 0.1 MB, Linux x86_64, CPython 3.11):
+    ``knowledge/sizes.csv`` has it (``scripts/measure_sizes.py`` records it from the wheel's
+    zip directory); else :data:`NVIDIA_FACTOR` for ``nvidia-*``/``cuda-*`` wheels (mostly
+    already-compressed shared libraries); else :data:`PURE_FACTOR` for pure-Python wheels
+    (``*-none-any.whl``: text compresses well); else :data:`DEFAULT_FACTOR`.
+    Fitted on ``measured-wheel-sizes.csv`` (72 wheels >= 0.1 MB, Linux x86_64, CPython 3.11):
     the median ratio is 2.60 (quartiles 1.62 and 3.44, range 1.11-5.0); nvidia wheels' median
-    1.62, the others' 3.18. Pure-Python wheels run 1.6-4.9. A single estimate is therefore
-    within ±35% for half of the packages; per-package factors remove most of that for the
-    heavy packages that dominate a total.
+    1.67, other binary wheels' 2.71, pure-Python wheels' 3.91 (quartiles 2.75 and 4.44), the
+    last confirmed by the ~80 pure-Python wheels of ``benchmarks/sizes.py`` (median 3.9). A
+    single estimate is therefore within ±35% for half of the packages; per-package factors
+    remove most of that for the heavy packages that dominate a total.
 ``knowledge``
     a measured installed size from ``knowledge/sizes.csv`` (name, version, date), used when a
     lock has no wheel sizes (poetry.lock, pdm.lock, pip-compile output, conda-lock).
@@ -40,6 +43,7 @@ from bloatlint.resolve.target import Target
 
 DEFAULT_FACTOR = 2.6
 NVIDIA_FACTOR = 1.6
+PURE_FACTOR = 3.9
 
 
 @dataclass(frozen=True)
@@ -70,17 +74,20 @@ def knowledge_sizes() -> dict[str, KnownSize]:
     return found
 
 
-def factor_for(name: str) -> float:
+def factor_for(name: str, filename: str = "") -> float:
+    """The unpacked/wheel ratio for ``name``'s wheel ``filename`` (when known)."""
     known = knowledge_sizes().get(name)
     if known is not None and known.wheel_bytes and known.wheel_bytes >= 100_000:
         return known.installed_bytes / known.wheel_bytes
     if name.startswith(("nvidia-", "cuda-")):
         return NVIDIA_FACTOR
+    if filename.endswith("-none-any.whl"):
+        return PURE_FACTOR
     return DEFAULT_FACTOR
 
 
-def from_wheel(name: str, wheel_bytes: int, source: str = "lock") -> Size:
-    factor = factor_for(name)
+def from_wheel(name: str, wheel_bytes: int, source: str = "lock", filename: str = "") -> Size:
+    factor = factor_for(name, filename)
     return Size(round(wheel_bytes * factor), source, f"wheel {wheel_bytes} B x {factor:.2f}")
 
 
@@ -91,14 +98,37 @@ def from_knowledge(name: str) -> Size | None:
     return Size(known.installed_bytes, "knowledge", f"{name} {known.version}, {known.measured}")
 
 
-def best_wheel(wheels: Iterable[tuple[str, int | None]], target: Target) -> int | None:
-    """The size of the wheel ``target`` would install, from ``(filename, size)`` pairs."""
+def best_wheel_file(
+    wheels: Iterable[tuple[str, int | None]], target: Target
+) -> tuple[str, int] | None:
+    """The filename and size of the wheel ``target`` would install, from ``(filename,
+    size)`` pairs."""
     ranked = [
-        (rank, size)
+        (rank, filename, size)
         for filename, size in wheels
         if size is not None and (rank := target.wheel_rank(filename)) is not None
     ]
-    return max(ranked)[1] if ranked else None
+    if not ranked:
+        return None
+    _, filename, size = max(ranked)
+    return filename, size
+
+
+def best_wheel(wheels: Iterable[tuple[str, int | None]], target: Target) -> int | None:
+    """The size of the wheel ``target`` would install."""
+    best = best_wheel_file(wheels, target)
+    return best[1] if best is not None else None
+
+
+def size_of_wheels(
+    name: str, wheels: Iterable[tuple[str, int | None]], target: Target, source: str = "lock"
+) -> tuple[int | None, Size | None]:
+    """The wheel bytes that fit ``target`` and the installed size estimated from them."""
+    best = best_wheel_file(wheels, target)
+    if best is None:
+        return None, None
+    filename, wheel_bytes = best
+    return wheel_bytes, from_wheel(name, wheel_bytes, source, filename)
 
 
 def fill_from_knowledge(graph: DependencyGraph) -> None:

@@ -30,8 +30,10 @@ def read(prefix: Path) -> DependencyGraph:
         )
         for spec in record.get("depends", []):
             dep = str(spec).split()[0] if str(spec).strip() else ""
-            if dep:
+            if dep and not dep.startswith("__"):  # __glibc, __cuda: virtual, not installed
                 graph.link(name, python_name(dep))
+    for node in graph.nodes.values():  # a dependency read before its own record
+        node.manager = "conda"
     return graph
 
 

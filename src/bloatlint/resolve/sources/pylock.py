@@ -34,13 +34,13 @@ def read(path: Path, relative: str, target: Target) -> DependencyGraph:
             )
             for wheel in package.wheels or ()
         ]
-        wheel_bytes = sizes.best_wheel(wheels, target)
+        wheel_bytes, size = sizes.size_of_wheels(name, wheels, target)
         graph.add(
             name,
             version=str(package.version) if package.version else None,
             location=location(relative, text, str(package.name)),
             wheel_bytes=wheel_bytes,
-            size=sizes.from_wheel(name, wheel_bytes) if wheel_bytes is not None else None,
+            size=size,
             is_project=package.directory is not None,
         )
         for dep in package.dependencies or ():

@@ -37,14 +37,14 @@ def read(path: Path, relative: str, target: Target) -> DependencyGraph:
             )
             for wheel in package.get("wheels", [])
         ]
-        wheel_bytes = sizes.best_wheel(wheels, target)
+        wheel_bytes, size = sizes.size_of_wheels(name, wheels, target)
         graph.add(
             name,
             version=package.get("version"),
             is_project=is_project,
             location=location(relative, text, package["name"]),
             wheel_bytes=wheel_bytes,
-            size=sizes.from_wheel(name, wheel_bytes) if wheel_bytes is not None else None,
+            size=size,
         )
         groups = [package.get("dependencies", [])]
         if is_project:
