@@ -415,10 +415,23 @@ class Analysis:
 
     def _plugin_evidence(self, dist: str, scope: Scope | None = None) -> list[Evidence]:
         found: list[Evidence] = []
-        for rule in _plugins_by_package().get(dist, ()):
-            if self._requirement_met(rule.requires_any):
-                found += self._rule_matches(rule, scope)
+        for name in (dist, *self._variants(dist)):
+            for rule in _plugins_by_package().get(name, ()):
+                if self._requirement_met(rule.requires_any):
+                    found += self._rule_matches(rule, scope)
         return found
+
+    def _variants(self, dist: str) -> list[str]:
+        """Distributions that provide the same modules (tb-nightly for tensorboard,
+        opencv-python-headless for opencv-python): a backend rule holds for each of them."""
+        if not self.names.knows(dist):
+            return []
+        found = {
+            other
+            for module in self.names.modules_of(dist)
+            for other in self.names.dists_for_module(module)
+        }
+        return sorted(found - {dist})
 
     def _requirement_met(self, requires_any: tuple[str, ...]) -> bool:
         if not requires_any:
