@@ -139,13 +139,13 @@ def lock(uv: Path, pins: list[str], folder: Path, index_url: str | None) -> Path
     return folder / "uv.lock"
 
 
-def estimate(project: Path) -> tuple[int | None, dict[str, int], dict[str, int]]:
+def estimate(project: Path) -> tuple[int | None, dict[str, int], dict[str, tuple[int, str]]]:
     resolution = sources.resolve(project, ["uv.lock"], target.running(), lambda name: ())
     graph = resolution.graph
     if graph is None:
         return None, {}, {}
     each = {
-        name: node.size.bytes
+        name: (node.size.bytes, node.size.detail)
         for name, node in graph.nodes.items()
         if node.size is not None and not node.is_project
     }
@@ -184,7 +184,7 @@ def bench(
         "mix": mix,
         "seconds": round(time.monotonic() - started),
         "packages": {
-            dist: [each_measured.get(dist), each_estimated.get(dist)]
+            dist: [each_measured.get(dist), *each_estimated.get(dist, (None, ""))]
             for dist in sorted(set(each_measured) | set(each_estimated))
             if dist not in TOOLING
         },
@@ -193,7 +193,7 @@ def bench(
         worst = sorted(
             (
                 (abs((e or 0) - (m or 0)), dist, m, e)
-                for dist, (m, e) in row["packages"].items()  # type: ignore[attr-defined]
+                for dist, (m, e, _) in row["packages"].items()  # type: ignore[attr-defined]
             ),
             reverse=True,
         )[:details]

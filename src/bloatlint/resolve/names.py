@@ -41,7 +41,9 @@ class NameIndex:
         self._by_module: dict[str, set[str]] = {}
         self._by_script: dict[str, set[str]] = {}
         for fact in self._facts.values():
-            for module in fact.modules:
+            # a guessed module must not claim an import that a described distribution
+            # provides (the `sklearn` placeholder is not where sklearn comes from)
+            for module in fact.modules if fact.modules_known else ():
                 self._by_module.setdefault(module, set()).add(fact.name)
             for script in fact.scripts:
                 self._by_script.setdefault(script, set()).add(fact.name)
