@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         help="project folder (default: the current directory), and manifest files with "
-        "unusual names to read as well (e.g. envs/gpu.yaml)",
+        "unusual names to read as well (e.g. envs/gpu.yaml); `bloatlint report [PATH]` is "
+        "`bloatlint --summary [PATH]`",
     )
     parser.add_argument("--format", choices=sorted(reporters.REPORTERS), default="text")
     parser.add_argument(
@@ -102,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["report"]:  # `bloatlint report [PATH]` is `bloatlint --summary [PATH]`
+        argv = ["--summary", *argv[1:]]  # (a folder named report: `bloatlint ./report`)
     args = build_parser().parse_args(argv)
     try:
         return _run(args)

@@ -95,3 +95,10 @@ def test_summary_without_any_lock_says_sizes_are_unknown(tmp_path: Path) -> None
     assert result.stdout.endswith(
         "bloatlint summary: sizes and trees are unknown (no environment or lockfile)\n"
     )
+
+
+def test_report_command_is_the_summary(project: Path) -> None:
+    spelled = run_cli("report", project, "--no-cache", "--select", "BLT101")
+    flag = run_cli(project, "--no-cache", "--select", "BLT101", "--summary")
+    assert spelled == flag
+    assert "  environment 535 KB, bloat 43 KB (8%)" in spelled.stdout.splitlines()

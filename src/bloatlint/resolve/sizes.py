@@ -15,9 +15,10 @@ Sources, best first:
     Fitted on ``measured-wheel-sizes.csv`` (72 wheels >= 0.1 MB, Linux x86_64, CPython 3.11):
     the median ratio is 2.60 (quartiles 1.62 and 3.44, range 1.11-5.0); nvidia wheels' median
     1.67, other binary wheels' 2.71, pure-Python wheels' 3.91 (quartiles 2.75 and 4.44), the
-    last confirmed by the ~80 pure-Python wheels of ``benchmarks/sizes.py`` (median 3.9). A
-    single estimate is therefore within ±35% for half of the packages; per-package factors
-    remove most of that for the heavy packages that dominate a total.
+    last confirmed by the 18 pure-Python wheels >= 0.1 MB installed by ``benchmarks/sizes.py``
+    (median 3.87, quartiles 3.47 and 4.16; smaller ones run lower, 3.45). A single estimate
+    is therefore within ±35% for half of the packages; per-package factors remove most of
+    that for the heavy packages that dominate a total.
 ``knowledge``
     a measured installed size from ``knowledge/sizes.csv`` (name, version, date), used when a
     lock has no wheel sizes (poetry.lock, pdm.lock, pip-compile output, conda-lock).
