@@ -1,11 +1,14 @@
-"""BLT104: a package installed twice, by conda and by pip.
+"""BLT104: a package installed twice, by conda and by pip, or twice into one image.
 
 The same distribution declared for conda (environment.yml, ``conda install``) and for pip
 (the ``pip:`` section, a requirements file, ``pip install``) is installed by both when they end
 up in one environment: pip overwrites conda's files or installs beside them, so the image
 carries two copies, and conda's solver no longer knows which one is imported. Reported at the
 pip declaration, naming the conda one, when both are in one file (an environment.yml and its
-``pip:`` section) or one Dockerfile stage. Development-only declarations are left out.
+``pip:`` section) or one Dockerfile stage. Within one Dockerfile stage, a package that two
+installs bring in (a ``pip install -r requirements.txt`` and a later ``pip install numpy``, or
+two requirements files) is reported too: each RUN is a layer, so the image keeps both copies
+even when the second replaces the first. Development-only declarations are left out.
 
 Why it matters: two copies of a large package (numpy, torch, opencv) double its size in the
 image, and the mixed installation breaks later ``conda install`` or ``pip check`` runs.
@@ -29,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bloatlint.analysis import Analysis
-from bloatlint.model import Declared, Finding, Manager, Scope
+from bloatlint.model import Declared, Finding, Location, Manager, Scope
 from bloatlint.rules import Rule
 
 
@@ -39,6 +42,40 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         if item.scope in (Scope.DEV, Scope.BUILD) or item.native or item.transitive:
             continue
         by_name.setdefault(item.name, []).append(item)
+    reported: set[Location] = set()
+    for finding in _pip_and_conda(by_name):
+        reported.add(finding.location)
+        yield finding
+    for finding in _twice_in_one_stage(analysis, by_name):
+        if finding.location not in reported:
+            yield finding
+
+
+def _twice_in_one_stage(
+    analysis: Analysis, by_name: dict[str, list[Declared]]
+) -> Iterator[Finding]:
+    installed_by = analysis.project.installed_by_stages
+    for name, items in sorted(by_name.items()):
+        stages: dict[tuple[str, str], list[Declared]] = {}
+        for item in items:
+            keys = [(item.location.path, item.stage)] if item.stage else []
+            keys = keys or list(installed_by.get(item.location.path, ()))
+            for key in keys:
+                stages.setdefault(key, []).append(item)
+        for (dockerfile, stage), together in sorted(stages.items()):
+            # a file the stage installs with -r, then what the Dockerfile itself names
+            first, *others = sorted(
+                together, key=lambda item: (item.stage is not None, item.location)
+            )
+            for item in others:
+                text = (
+                    f'{item.raw_name} is installed twice into stage "{stage}" of {dockerfile}:'
+                    f" also at {first.location}; each install is a layer the image keeps"
+                )
+                yield Finding("BLT104", item.location, text, name)
+
+
+def _pip_and_conda(by_name: dict[str, list[Declared]]) -> Iterator[Finding]:
     for name, items in sorted(by_name.items()):
         conda = [item for item in items if item.manager is Manager.CONDA]
         pip = [item for item in items if item.manager is Manager.PIP]
