@@ -68,6 +68,8 @@ def _twice_in_one_stage(
                 together, key=lambda item: (item.stage is not None, item.location)
             )
             for item in others:
+                if item.stage is None and item.location.path == first.location.path:
+                    continue  # two lines of one file are one install (markers, extras)
                 text = (
                     f'{item.raw_name} is installed twice into stage "{stage}" of {dockerfile}:'
                     f" also at {first.location}; each install is a layer the image keeps"
