@@ -7,6 +7,7 @@ becomes a BLT001 finding for that file and the other files are still analysed.
 from __future__ import annotations
 
 import configparser
+import re
 import tomllib
 from collections import deque
 from collections.abc import Iterable
@@ -185,12 +186,19 @@ _CONFIG_SUFFIXES = {
 }
 
 
+_MAX_CONFIG_FILES = 2000
+_CONFIG_JSON = re.compile(r"config|conf|settings|ds_|zero|deepspeed|accelerate", re.IGNORECASE)
+
+
 def _config_texts(root: Path, files: Iterable[str], already: set[str]) -> list[SourceText]:
     texts: list[SourceText] = []
     for relative in files:
-        limit = _CONFIG_SUFFIXES.get(PurePosixPath(relative).suffix)
-        if limit is None or relative in already:
+        path_name = PurePosixPath(relative)
+        limit = _CONFIG_SUFFIXES.get(path_name.suffix)
+        if limit is None or relative in already or len(texts) >= _MAX_CONFIG_FILES:
             continue
+        if path_name.suffix == ".json" and not _CONFIG_JSON.search(path_name.name):
+            continue  # JSON is mostly data (annotations, vocabularies); configs say so by name
         try:
             path = root / relative
             if path.stat().st_size > limit:
