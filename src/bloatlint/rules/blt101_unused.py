@@ -27,6 +27,7 @@ already depends on it is reported too: removing the line frees nothing, but the 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 from bloatlint.analysis import Analysis
@@ -71,6 +72,8 @@ def message(item: Declared, needed_by: str | None) -> str:
     text = f"{item.raw_name} {_where(item)} but never imported or run"
     if needed_by is not None:
         text += f" (it stays installed as a dependency of {needed_by}: removing it frees nothing)"
+    elif item.raw_name.replace("-", "_") in sys.stdlib_module_names:
+        text += f" (`import {item.raw_name}` is the standard library, not this PyPI package)"
     return text
 
 

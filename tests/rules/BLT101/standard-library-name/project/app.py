@@ -1,0 +1,2 @@
+from dataclasses import dataclass
+import requests
