@@ -8,6 +8,7 @@ no layer knows is assumed to provide the module its name suggests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -94,7 +95,14 @@ def guessed_modules(dist: str) -> tuple[str, ...]:
     for suffix in ("_python", "_py"):
         if base.endswith(suffix):
             guesses.add(base[: -len(suffix)])
+    if base.startswith("py") and not base.startswith("python") and len(base) > 4:
+        guesses.add(base[2:])  # pyopengl → OpenGL (matched without regard to case)
+    # builds for one CUDA version carry it in the name, not in the module (cuml-cu12 → cuml)
+    guesses.add(_CUDA_SUFFIX.sub("", base))
     return tuple(sorted(guesses))
+
+
+_CUDA_SUFFIX = re.compile(r"_cu(?:da)?\d+x?$")
 
 
 def build_index(environment: Environment | None, config: Config) -> NameIndex:
