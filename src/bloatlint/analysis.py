@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.utils import canonicalize_name
 
 from bloatlint import knowledge
@@ -155,6 +156,17 @@ def _plugins_by_package() -> dict[str, tuple[knowledge.PluginRule, ...]]:
     for rule in knowledge.plugins():
         rules.setdefault(rule.package, []).append(rule)
     return {package: tuple(found) for package, found in rules.items()}
+
+
+def _installs_here(item: Declared) -> bool:
+    """Whether a declaration installs anything for the Python bloatlint targets: a backport
+    such as ``dataclasses; python_version < "3.7"`` installs nothing on a modern Python."""
+    if item.marker is None or "python" not in item.marker:
+        return True
+    try:
+        return Marker(item.marker).evaluate({"extra": ""})
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
+        return True
 
 
 def _stubbed_distribution(dist: str) -> str | None:
@@ -580,7 +592,9 @@ class Analysis:
         return extras
 
     def is_unused(self, item: Declared) -> bool:
-        return not item.native and not item.transitive and not self.evidence_for(item)
+        if item.native or item.transitive or not _installs_here(item):
+            return False
+        return not self.evidence_for(item)
 
     def evidence_for(self, item: Declared) -> list[Evidence]:
         """The evidence that counts for one declaration. A manifest inside a folder of code

@@ -27,6 +27,7 @@ from bloatlint.discover import walk
 from bloatlint.manifests import ManifestFormat, format_for, formats, relative_path
 from bloatlint.manifests.dockerfile import FORMAT as dockerfile_format
 from bloatlint.manifests.dockerfile import dockerfile_contents, parse_dockerfile
+from bloatlint.manifests.setup_py import project_name
 from bloatlint.model import (
     CommandUse,
     Declared,
@@ -211,8 +212,9 @@ def _config_texts(root: Path, files: Iterable[str], already: set[str]) -> list[S
 
 
 def _own_names(root: Path) -> frozenset[str]:
-    """The project's own distribution name, from pyproject.toml or setup.cfg (setup.py is
-    never run), so that installing the project itself is not taken for a dependency."""
+    """The project's own distribution name, from pyproject.toml, setup.cfg or the literal
+    ``name=`` of setup.py (never run), so that installing the project itself is not taken for
+    a dependency."""
     names: set[str] = set()
     try:
         document = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
@@ -228,6 +230,12 @@ def _own_names(root: Path) -> frozenset[str]:
             names.add(canonicalize_name(parser.get("metadata", "name")))
     except (configparser.Error, UnicodeDecodeError):
         pass
+    try:
+        setup_name = project_name((root / "setup.py").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        setup_name = None
+    if setup_name:
+        names.add(canonicalize_name(setup_name))
     return frozenset(names)
 
 

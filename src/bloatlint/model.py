@@ -68,6 +68,7 @@ class Declared:
     is_final_stage: bool = False
     native: bool = False
     suppressed: frozenset[str] = frozenset()
+    marker: str | None = None
 
     @property
     def source(self) -> str:

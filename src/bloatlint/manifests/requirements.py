@@ -286,6 +286,7 @@ class _PipRequirement(Protocol):
     link: object | None
     specifier: Sized
     extras: Collection[str]
+    marker: object | None
 
 
 class _PipLine(Protocol):
@@ -316,6 +317,7 @@ def _entry_from_pip(requirement: _PipRequirement, spans: dict[int, int]) -> _Ent
         raw_name=requirement.name,
         pinned=bool(requirement.specifier) or requirement.link is not None,
         extras=frozenset(requirement.extras or ()),
+        marker=str(requirement.marker) if requirement.marker else None,
         url=str(requirement.link) if requirement.link is not None else None,
     )
     return _Entry(start, spans.get(start, start), spec)
@@ -456,6 +458,7 @@ def _declared(
         transitive=transitive,
         extras=entry.spec.extras,
         suppressed=suppressed,
+        marker=entry.spec.marker,
     )
 
 

@@ -1,0 +1,154 @@
+"""``setup.py``, read without running it: the literal ``install_requires``, ``extras_require``
+and ``tests_require`` of its ``setup(...)`` call.
+
+A value may be written in place or be a module-level name assigned a literal list or dict
+(``REQUIRED = [...]``). Anything computed (``open("requirements.txt").read()``) is skipped: the
+requirements files it reads are manifests of their own. ``setup_requires`` is build-time only
+and not a declaration.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path, PurePosixPath
+
+from bloatlint.manifests import ManifestFormat, relative_path
+from bloatlint.manifests._requirement import parse_requirement
+from bloatlint.manifests.requirements import group_and_scope, read_manifest_text
+from bloatlint.model import (
+    Declared,
+    Location,
+    Manager,
+    ManifestError,
+    ParsedFile,
+    ParseProblem,
+    Scope,
+)
+from bloatlint.suppression import suppressed_codes
+
+
+def matches(relative: PurePosixPath) -> bool:
+    return relative.name == "setup.py"
+
+
+def parse(path: Path, root: Path) -> ParsedFile:
+    relative = relative_path(path, root)
+    text = read_manifest_text(path, relative)
+    try:
+        tree = ast.parse(text, filename=relative)
+    except SyntaxError as error:
+        raise ManifestError(
+            relative, error.lineno or 1, f"cannot parse setup.py: {error.msg}"
+        ) from None
+    lines = text.splitlines()
+    reader = _Reader(relative, lines, _literals(tree))
+    for call in _setup_calls(tree):
+        reader.read_call(call)
+    return ParsedFile(declared=tuple(reader.declared), problems=tuple(reader.problems))
+
+
+def project_name(text: str) -> str | None:
+    """The literal ``name=`` of a setup.py's ``setup(...)`` call, if it has one."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    for call in _setup_calls(tree):
+        for keyword in call.keywords:
+            value = keyword.value
+            if keyword.arg == "name" and isinstance(value, ast.Constant):
+                return str(value.value)
+    return None
+
+
+def _setup_calls(tree: ast.Module) -> list[ast.Call]:
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id == "setup")
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "setup")
+        )
+    ]
+
+
+def _literals(tree: ast.Module) -> dict[str, ast.expr]:
+    """Module-level ``NAME = <literal list or dict>`` assignments, the last one winning."""
+    found: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Tuple | ast.Dict):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = node.value
+    return found
+
+
+class _Reader:
+    def __init__(self, relative: str, lines: list[str], literals: dict[str, ast.expr]) -> None:
+        self.relative = relative
+        self.lines = lines
+        self.literals = literals
+        self.declared: list[Declared] = []
+        self.problems: list[ParseProblem] = []
+
+    def read_call(self, call: ast.Call) -> None:
+        for keyword in call.keywords:
+            value = self._resolve(keyword.value)
+            if keyword.arg == "install_requires":
+                self._read_list(value, "main", Scope.MAIN)
+            elif keyword.arg == "tests_require":
+                self._read_list(value, "test", Scope.DEV)
+            elif keyword.arg == "extras_require" and isinstance(value, ast.Dict):
+                self._read_extras(value)
+
+    def _resolve(self, value: ast.expr) -> ast.expr:
+        if isinstance(value, ast.Name):
+            return self.literals.get(value.id, value)
+        return value
+
+    def _read_extras(self, extras: ast.Dict) -> None:
+        for key, value in zip(extras.keys, extras.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                group, scope = group_and_scope(key.value)
+                self._read_list(self._resolve(value), group, scope)
+
+    def _read_list(self, value: ast.expr, group: str, scope: Scope) -> None:
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            self._read_list(self._resolve(value.left), group, scope)
+            self._read_list(self._resolve(value.right), group, scope)
+            return
+        if not isinstance(value, ast.List | ast.Tuple):
+            return  # computed at run time: nothing to read without running it
+        for element in value.elts:
+            if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                self._read_string(element, element.value, group, scope)
+
+    def _read_string(self, node: ast.Constant, text: str, group: str, scope: Scope) -> None:
+        # col_offset is the opening quote; the name starts one character later
+        location = Location(self.relative, node.lineno, node.col_offset + 2)
+        try:
+            spec = parse_requirement(text)
+        except ValueError as error:
+            self.problems.append(ParseProblem(location, str(error).splitlines()[0]))
+            return
+        if spec is None:
+            return
+        line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else ""
+        self.declared.append(
+            Declared(
+                name=spec.name,
+                raw_name=spec.raw_name,
+                manager=Manager.PIP,
+                location=location,
+                group=group,
+                scope=scope,
+                pinned=spec.pinned,
+                extras=spec.extras,
+                suppressed=suppressed_codes(line),
+                marker=spec.marker,
+            )
+        )
+
+
+FORMAT = ManifestFormat("setup.py", matches, parse)

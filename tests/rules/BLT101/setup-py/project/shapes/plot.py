@@ -1,0 +1,2 @@
+from shapes import numpy
+import matplotlib.pyplot as plt
