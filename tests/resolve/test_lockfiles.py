@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from bloatlint.resolve import sources
@@ -156,8 +157,20 @@ def test_locks_without_sizes_take_the_measured_knowledge(tmp_path: Path) -> None
         assert graph.nodes["six"].size is None  # unknown stays unknown, never 0
 
 
-def test_conda_meta_sizes_from_paths_data_or_the_files() -> None:
-    graph = conda_meta.read(FIXTURES / "conda-prefix")
+def _conda_prefix(tmp_path: Path) -> Path:
+    """The fixture's conda-meta plus the two files an old record lists, written here rather
+    than committed (a committed site-packages folder looks like a checked-in environment)."""
+    prefix = tmp_path / "conda-prefix"
+    shutil.copytree(FIXTURES / "conda-prefix", prefix)
+    site = prefix / "lib" / "python3.11" / "site-packages"
+    (site / "six-1.17.0.dist-info").mkdir(parents=True)
+    (site / "six.py").write_text("# six stand-in\n" + "x = 1\n" * 100)
+    (site / "six-1.17.0.dist-info" / "METADATA").write_text("x" * 47 + "\n")
+    return prefix
+
+
+def test_conda_meta_sizes_from_paths_data_or_the_files(tmp_path: Path) -> None:
+    graph = conda_meta.read(_conda_prefix(tmp_path))
     numpy, libblas, six = (graph.nodes[name] for name in ("numpy", "libblas", "six"))
     assert numpy.version == "2.4.6"
     assert numpy.size is not None
