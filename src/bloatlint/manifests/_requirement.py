@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from bloatlint.model import Declared, Location, Manager, Scope
+
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _VCS_REPOSITORY = re.compile(
     r"^(?:git|hg|svn|bzr)\+\S+/([A-Za-z0-9][A-Za-z0-9._-]*?)(?:\.git)?/?(?:@[^/]*)?$"
@@ -85,4 +87,29 @@ def _from_url(text: str, egg: re.Match[str] | None) -> RequirementSpec | None:
         pinned=True,
         extras=frozenset(filter(None, extras.rstrip("]").split(","))),
         url=text,
+    )
+
+
+def pip_declaration(
+    spec: RequirementSpec,
+    location: Location,
+    *,
+    group: str,
+    scope: Scope,
+    suppressed: frozenset[str],
+    transitive: bool = False,
+) -> Declared:
+    """The declaration of a pip requirement, as every format records one."""
+    return Declared(
+        name=spec.name,
+        raw_name=spec.raw_name,
+        manager=Manager.PIP,
+        location=location,
+        group=group,
+        scope=scope,
+        pinned=spec.pinned,
+        transitive=transitive,
+        extras=spec.extras,
+        suppressed=suppressed,
+        marker=spec.marker,
     )

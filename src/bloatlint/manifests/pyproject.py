@@ -27,12 +27,11 @@ from pathlib import Path, PurePosixPath
 from packaging.utils import canonicalize_name
 
 from bloatlint.manifests import ManifestFormat, relative_path
-from bloatlint.manifests._requirement import RequirementSpec, parse_requirement
+from bloatlint.manifests._requirement import RequirementSpec, parse_requirement, pip_declaration
 from bloatlint.manifests.requirements import is_dev_group, read_manifest_text
 from bloatlint.model import (
     Declared,
     Location,
-    Manager,
     ManifestError,
     ParsedFile,
     ParseProblem,
@@ -238,18 +237,9 @@ class _Reader:
     # results
 
     def declare(self, spec: RequirementSpec, where: Location, group: str, scope: Scope) -> None:
+        suppressed = suppressed_codes(self.line_text(where.line))
         self.declared.append(
-            Declared(
-                name=spec.name,
-                raw_name=spec.raw_name,
-                manager=Manager.PIP,
-                location=where,
-                group=group,
-                scope=scope,
-                pinned=spec.pinned,
-                extras=spec.extras,
-                suppressed=suppressed_codes(self.line_text(where.line)),
-            )
+            pip_declaration(spec, where, group=group, scope=scope, suppressed=suppressed)
         )
 
     def problem(self, key: Key, message: str) -> None:

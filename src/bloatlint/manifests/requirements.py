@@ -26,11 +26,10 @@ from packaging.utils import canonicalize_name
 from pip_requirements_parser import RequirementsFile
 
 from bloatlint.manifests import ManifestFormat, relative_path
-from bloatlint.manifests._requirement import RequirementSpec, parse_requirement
+from bloatlint.manifests._requirement import RequirementSpec, parse_requirement, pip_declaration
 from bloatlint.model import (
     Declared,
     Location,
-    Manager,
     ManifestError,
     ParsedFile,
     ParseProblem,
@@ -447,18 +446,9 @@ def _declared(
     suppressed: frozenset[str] = frozenset().union(
         *(suppressed_codes(source.comment(line)) for line in range(entry.start, entry.end + 1))
     )
-    return Declared(
-        name=entry.spec.name,
-        raw_name=entry.spec.raw_name,
-        manager=Manager.PIP,
-        location=_name_location(source, entry),
-        group=group,
-        scope=scope,
-        pinned=entry.spec.pinned,
-        transitive=transitive,
-        extras=entry.spec.extras,
-        suppressed=suppressed,
-        marker=entry.spec.marker,
+    location = _name_location(source, entry)
+    return pip_declaration(
+        entry.spec, location, group=group, scope=scope, suppressed=suppressed, transitive=transitive
     )
 
 

@@ -13,12 +13,11 @@ import ast
 from pathlib import Path, PurePosixPath
 
 from bloatlint.manifests import ManifestFormat, relative_path
-from bloatlint.manifests._requirement import parse_requirement
+from bloatlint.manifests._requirement import parse_requirement, pip_declaration
 from bloatlint.manifests.requirements import group_and_scope, read_manifest_text
 from bloatlint.model import (
     Declared,
     Location,
-    Manager,
     ManifestError,
     ParsedFile,
     ParseProblem,
@@ -135,19 +134,9 @@ class _Reader:
         if spec is None:
             return
         line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else ""
+        suppressed = suppressed_codes(line)
         self.declared.append(
-            Declared(
-                name=spec.name,
-                raw_name=spec.raw_name,
-                manager=Manager.PIP,
-                location=location,
-                group=group,
-                scope=scope,
-                pinned=spec.pinned,
-                extras=spec.extras,
-                suppressed=suppressed_codes(line),
-                marker=spec.marker,
-            )
+            pip_declaration(spec, location, group=group, scope=scope, suppressed=suppressed)
         )
 
 

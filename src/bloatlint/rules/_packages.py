@@ -361,6 +361,13 @@ def has_cuda_libraries(reference: str) -> bool:
     return False
 
 
+def cpu_only_images(analysis: Analysis) -> list[Dockerfile]:
+    """The Dockerfiles BLT201 and BLT205 speak about: CPU-only images of a project whose code
+    uses no GPU (none at all when it does)."""
+    found = [item for item in analysis.project.dockerfiles if builds_cpu_only_image(item)]
+    return found if found and gpu_use(analysis) is None else []
+
+
 def builds_cpu_only_image(dockerfile: Dockerfile) -> bool:
     """Whether the image has a base that is not a CUDA image and nothing says it is meant
     for GPUs (BLT201 and BLT205 only speak about such images)."""

@@ -37,9 +37,8 @@ from bloatlint.rules._image import image_view
 from bloatlint.rules._packages import (
     Install,
     base_image,
-    builds_cpu_only_image,
+    cpu_only_images,
     cuda_build,
-    gpu_use,
     installs,
     once_per_location,
 )
@@ -50,10 +49,7 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 
 
 def _check(analysis: Analysis) -> Iterator[Finding]:
-    dockerfiles = [item for item in analysis.project.dockerfiles if builds_cpu_only_image(item)]
-    if not dockerfiles or gpu_use(analysis) is not None:
-        return
-    for dockerfile in dockerfiles:
+    for dockerfile in cpu_only_images(analysis):
         base = base_image(image_view(dockerfile))
         for install in installs(analysis, dockerfile):
             variant = _variant(install)

@@ -43,11 +43,10 @@ from bloatlint.rules._image import image_view
 from bloatlint.rules._packages import (
     Install,
     base_image,
-    builds_cpu_only_image,
     cpu_build,
+    cpu_only_images,
     cuda_build,
     first_torch_pullers,
-    gpu_use,
     installs,
     old_torch,
     once_per_location,
@@ -60,10 +59,7 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 
 
 def _check(analysis: Analysis) -> Iterator[Finding]:
-    dockerfiles = [item for item in analysis.project.dockerfiles if builds_cpu_only_image(item)]
-    if not dockerfiles or gpu_use(analysis) is not None:
-        return
-    for dockerfile in dockerfiles:
+    for dockerfile in cpu_only_images(analysis):
         base = base_image(image_view(dockerfile))
         if base is not None:
             yield from _findings(analysis, dockerfile, base[1])
