@@ -142,8 +142,7 @@ def _unquote(text: str) -> str:
     return text.replace("\\\n", "")
 
 
-# Commands that run another command given as their arguments; the value says how many leading
-# option words (beyond flags) to skip before it.
+# Launchers whose second word is a subcommand that runs the rest as a command (`uv run pytest`).
 _WRAPPERS_WITH_SUBCOMMAND = {
     ("uv", "run"),
     ("poetry", "run"),
