@@ -155,6 +155,16 @@ def _fetched_code(argv: tuple[str, ...]) -> str | None:
     return None
 
 
+def _builds_in_place(argv: tuple[str, ...]) -> bool:
+    """Whether a command builds a package with the tools already installed: pip without build
+    isolation, or a ``setup.py`` run directly."""
+    if "--no-build-isolation" in argv and any(word in ("pip", "pip3") for word in argv[:3]):
+        return True
+    return any(word.endswith("setup.py") for word in argv[:3]) and any(
+        word in ("install", "develop", "build", "build_ext", "bdist_wheel") for word in argv
+    )
+
+
 # Plugins their host always runs once installed, even those with a rule of their own.
 _AUTO_LOADED_PREFIXES = ("flake8-",)
 
@@ -697,6 +707,10 @@ class Analysis:
         if item.name in BUILD_TOOLS and built is not None and built.name != item.name:
             detail = f"may be what pip builds {built.name} with, installed from source"
             return [Evidence("build-tool", detail, built.location)]
+        in_place = self._in_place_builds.get((item.location.path, item.stage or ""))
+        if item.name in BUILD_TOOLS and in_place is not None:
+            detail = "may be what the same stage builds a package with, without build isolation"
+            return [Evidence("build-tool", detail, in_place)]
         outside = self._external_code.get((item.location.path, item.stage or ""))
         if item.stage is not None and outside is not None and not self.direct_evidence(item.name):
             detail = f"the same stage installs code bloatlint cannot read: {outside.brief}"
@@ -741,6 +755,18 @@ class Analysis:
         for item in self.project.declared:
             if item.from_source:
                 found.setdefault((item.location.path, item.stage), item)
+        return found
+
+    @cached_property
+    def _in_place_builds(self) -> dict[tuple[str, str], Location]:
+        """Dockerfile stages that build a package with the tools already installed there."""
+        found: dict[tuple[str, str], Location] = {}
+        for dockerfile in self.project.dockerfiles:
+            for stage in dockerfile.stages:
+                for instruction in stage.of("RUN"):
+                    for command in instruction.commands:
+                        if _builds_in_place(command.unwrapped().argv):
+                            found.setdefault((dockerfile.relative, stage.label), command.location)
         return found
 
     @cached_property

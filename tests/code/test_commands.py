@@ -96,7 +96,15 @@ def test_texts_kept_for_evidence() -> None:
         ),
         pytest.param("echo é && black .", [("black", 3, 15)], id="non-ASCII before"),
         pytest.param("VERSION=$(git describe) make", [("make", 3, 29), ("git", 3, 15)], id="subst"),
-        pytest.param("$PYTHON -m build", [], id="interpreter in a variable"),
+        pytest.param(
+            "$PYTHON -m build", [("python", 3, 5), ("-m build", 3, 5)], id="interpreter variable"
+        ),
+        pytest.param(
+            '"${VENV_PYTHON:-python3}" -m pytest',
+            [("python", 3, 5), ("-m pytest", 3, 5)],
+            id="interpreter variable with a default",
+        ),
+        pytest.param("$PYTEST -q && $NUMPY_DIR", [], id="other variables stay unknown"),
     ],
 )
 def test_commands_from_shell(text: str, expected: list[tuple[str, int, int]]) -> None:
@@ -167,6 +175,19 @@ def test_makefile_recipes_only(tmp_path: Path) -> None:
     assert [f"{use.location} {use.name}" for use in scan.commands] == [
         "tools/release.mk:8:3 pip",
         "tools/release.mk:12:4 twine",
+    ]
+
+
+def test_makefile_interpreter_variable_with_a_computed_value(tmp_path: Path) -> None:
+    makefile = (
+        "PYTHON ?= $(shell command -v python3 || command -v python)\n"
+        "lint:\n"
+        "\t$(PYTHON) -m black --check .\n"
+    )
+    scan = scan_files(tmp_path, {"Makefile": makefile})
+    assert [f"{use.location} {use.name}" for use in scan.commands] == [
+        "Makefile:3:2 python",
+        "Makefile:3:2 -m black",
     ]
 
 

@@ -20,3 +20,11 @@ def test_requires_follows_the_extras_a_requirement_asks_for() -> None:
     assert index.requires("datasets") == frozenset({"fsspec", "pyarrow", "aiohttp"})
     assert index.requires("fsspec") == frozenset()
     assert index.requires("fsspec", ["s3"]) == frozenset({"s3fs"})
+
+
+def test_an_unknown_build_of_a_described_distribution_provides_its_modules() -> None:
+    index = NameIndex([DistFacts("onnxruntime", ("onnxruntime",)), DistFacts("flask", ("flask",))])
+    assert index.modules_of("onnxruntime-silicon") == ("onnxruntime", "onnxruntime_silicon")
+    assert index.modules_of("flask-cors") == ("flask_cors",)
+    assert index.modules_of("unknown-gpu") == ("unknown_gpu",)
+    assert not index.knows("onnxruntime-silicon")

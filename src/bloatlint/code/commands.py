@@ -96,6 +96,7 @@ def _shell_uses(
         argv = command.argv
         if substitutions:
             argv = tuple(substitutions.get(word, word) for word in argv)
+        argv = tuple(_interpreter_variable(word) for word in argv)
         start = len(argv) - len(shell.unwrap(argv))
         if start >= len(argv):
             continue
@@ -105,6 +106,17 @@ def _shell_uses(
         script = _inline_script(argv[start:])
         if script is not None:
             yield from _inline_uses(text, command.words[start + script], substitutions)
+
+
+# ``$PYTHON``, ``${PYTHON_BIN}``, ``$(VENV_PY)``: a variable named for the interpreter holds it,
+# whatever its value (``$(shell command -v python3)``, an environment variable, a venv path).
+_INTERPRETER_VARIABLE = re.compile(
+    r"\$\{?(?:[A-Za-z0-9]+_)*PY(?:THON)?[0-9.]*(?:_[A-Za-z0-9]+)*(?:[:?=-][^}]*)?\}?", re.IGNORECASE
+)
+
+
+def _interpreter_variable(word: str) -> str:
+    return "python" if _INTERPRETER_VARIABLE.fullmatch(word.strip("\"'")) else word
 
 
 def _inline_uses(

@@ -193,9 +193,11 @@ class _Reader:
 
     def _read_reference(self, key: ast.expr, group: str, scope: Scope) -> None:
         """A name looked up in the ``_deps`` table, declared where it is looked up."""
+        # a key the table lacks is no name (parse_requirements("requirements.txt"))
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            text = self.table.get(canonicalize_name(key.value), key.value)
-            self._read_string(key, text, group, scope)
+            text = self.table.get(canonicalize_name(key.value))
+            if text is not None:
+                self._read_string(key, text, group, scope)
 
     def _read_string(self, node: ast.Constant, text: str, group: str, scope: Scope) -> None:
         # col_offset is the opening quote; the name starts one character later

@@ -52,7 +52,19 @@ class NameIndex:
 
     def facts(self, dist: str) -> DistFacts:
         known = self._facts.get(dist)
-        return known if known is not None else DistFacts(dist, guessed_modules(dist))
+        if known is not None:
+            return known
+        base = self._build_of(dist)
+        modules = self._facts[base].modules if base else ()
+        return DistFacts(dist, tuple(sorted({*guessed_modules(dist), *modules})))
+
+    def _build_of(self, dist: str) -> str | None:
+        """The described distribution an unknown one is a build of (onnxruntime-silicon is
+        onnxruntime for Apple silicon): the same name with a build word appended."""
+        base, _, word = dist.rpartition("-")
+        if word in _BUILD_WORDS and self.knows(base):
+            return base
+        return None
 
     def knows(self, dist: str) -> bool:
         """Whether the distribution's import names are facts rather than guesses."""
@@ -106,6 +118,12 @@ def guessed_modules(dist: str) -> tuple[str, ...]:
     return tuple(sorted(guesses))
 
 
+# Words a build of another distribution appends to its name (tensorflow-cpu, faiss-gpu,
+# onnxruntime-directml, paddlepaddle-gpu): the modules stay the same.
+_BUILD_WORDS = frozenset(
+    {"cpu", "gpu", "cuda", "rocm", "tpu", "silicon", "macos", "metal", "mps", "directml"}
+    | {"openvino", "intel", "headless", "nightly", "noavx", "arm64", "aarch64"}
+)
 _CUDA_SUFFIX = re.compile(r"_cu(?:da)?\d+x?$")
 
 

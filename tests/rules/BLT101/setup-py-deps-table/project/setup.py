@@ -19,10 +19,16 @@ def deps_list(*pkgs):
     return [deps[pkg] for pkg in pkgs]
 
 
+def parse_requirements(path):
+    with open(path) as lines:
+        return [line.strip() for line in lines if line.strip()]
+
+
 extras = {}
 extras["tests"] = deps_list("pytest")
 extras["quality"] = deps_list("ruff")
 extras["dev"] = extras["quality"] + extras["tests"]
+extras["notebooks"] = parse_requirements("notebooks/requirements.txt")
 
 install_requires = [
     deps["accelerate"],
