@@ -9,6 +9,7 @@ processes with their own peak). "scan" runs only
 the file scan (``bloatlint.code.batch.scan_files``); "bloatlint" runs the whole command line
 (``--no-cache``, or with the caches: the per-file scan cache and the run cache). "warm" repeats
 a run with nothing changed; "one file touched" appends a newline to one Python file first.
+It first writes bloatlint's bytecode (``compileall``), as an installed wheel has it.
 """
 
 from __future__ import annotations
@@ -125,6 +126,16 @@ def synthetic(count: int, folder: Path) -> None:
         (package / f"m{index}.py").write_text(f"{imports}\nfrom . import helpers\n{body}{lazy}")
 
 
+def _compile_bloatlint() -> None:
+    """Write bloatlint's bytecode, as an installed wheel has it: an editable install under
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module on every run."""
+    import compileall
+
+    import bloatlint
+
+    compileall.compile_dir(Path(bloatlint.__file__).parent, quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path)
@@ -132,6 +143,7 @@ def main() -> None:
     parser.add_argument("--scan-only", action="store_true", help="skip whole-command runs")
     parser.add_argument("--synthetic", type=int, nargs="*", metavar="N")
     options = parser.parse_args()
+    _compile_bloatlint()
     if options.synthetic:
         for count in options.synthetic:
             with tempfile.TemporaryDirectory() as folder:

@@ -24,6 +24,8 @@ _RULES = knowledge.plugins()
         (r"^\[(?:pytest|tool:pytest)\]\s*$", ("pytest", "tool:pytest")),
         (r"@pytest\.mark\.anyio\b", ("@pytest.mark.anyio",)),
         (r"colou?r_scheme", ("r_scheme",)),
+        (r"(?s)\A(?=.*?\bfsspec\b)(?=.*?[\"']https?://)", ("fsspec",)),
+        (r"(?!abc)xyz", ("xyz",)),
         (r"a{2}bcd", ("bcd",)),
         (r"\.(?:df|pl)\s*\(", None),  # no literal of three characters
         (r"%load_ext\s+sql\b|^%%sql\b", None),  # alternatives at the top level

@@ -29,11 +29,14 @@ from packaging.markers import InvalidMarker, Marker, UndefinedComparison, Undefi
 from packaging.utils import canonicalize_name
 
 from bloatlint import knowledge, prefilter
+from bloatlint.code.imports import evidence_text
+from bloatlint.knowledge.images import images
 from bloatlint.model import Declared, Import, Location
 from bloatlint.project import Project
 
 if TYPE_CHECKING:
     from bloatlint.resolve.graph import DependencyGraph
+    from bloatlint.resolve.names import NameIndex
 
 _DEV_DIRS = frozenset(
     {"test", "tests", "testing", "docs", "doc", "benchmarks", "benchmark", ".github"}
@@ -165,6 +168,32 @@ def _builds_in_place(argv: tuple[str, ...]) -> bool:
     )
 
 
+def _variants(names: NameIndex, dist: str) -> list[str]:
+    """Distributions that provide the same modules (tb-nightly for tensorboard,
+    opencv-python-headless for opencv-python): a backend rule holds for each of them."""
+    if not names.knows(dist):
+        return []
+    found = {other for module in names.modules_of(dist) for other in names.dists_for_module(module)}
+    return sorted(found - {dist})
+
+
+def code_patterns(declared: Iterable[str], names: NameIndex) -> list[re.Pattern[str]]:
+    """The patterns the analysis and the rules may search code for, in a project that declares
+    these distributions: the plugin rules of each (and of builds with the same modules) and
+    the image rules' GPU, window and compiler patterns. The scan searches each file for them
+    once, where it reads it; a pattern not foreseen here is still searched, from the files."""
+    wanted = set(declared)
+    wanted.update(other for dist in list(wanted) for other in _variants(names, dist))
+    found: dict[re.Pattern[str], None] = {}
+    for dist in sorted(wanted):
+        for rule in _plugins_by_package().get(dist, ()):
+            found.update(dict.fromkeys(rule.patterns))
+    image = images()
+    for pattern in (*image.gpu_patterns, *image.window_patterns, *image.runtime_compiler_patterns):
+        found[pattern] = None
+    return list(found)
+
+
 # Plugins their host always runs once installed, even those with a rule of their own.
 _AUTO_LOADED_PREFIXES = ("flake8-",)
 
@@ -223,7 +252,9 @@ class Analysis:
         self.project = project
         self.names = project.names
         self._direct: dict[str, list[Evidence]] = {}
-        self._matches: dict[re.Pattern[str], list[tuple[int, int]]] = {}
+        self._matches: dict[re.Pattern[str], list[tuple[str, int, bool]]] = {}
+        self._code_matches: dict[re.Pattern[str], dict[str, int]] = {}
+        self.unforeseen_searches = 0  # patterns code_patterns missed, searched from the files
         self._scopes: dict[str, Scope] = {}
 
     @cached_property
@@ -526,16 +557,7 @@ class Analysis:
         return found
 
     def _variants(self, dist: str) -> list[str]:
-        """Distributions that provide the same modules (tb-nightly for tensorboard,
-        opencv-python-headless for opencv-python): a backend rule holds for each of them."""
-        if not self.names.knows(dist):
-            return []
-        found = {
-            other
-            for module in self.names.modules_of(dist)
-            for other in self.names.dists_for_module(module)
-        }
-        return sorted(found - {dist})
+        return _variants(self.names, dist)
 
     def _requirement_met(self, requires_any: tuple[str, ...]) -> bool:
         if not requires_any:
@@ -567,27 +589,68 @@ class Analysis:
     def _search(
         self, pattern: re.Pattern[str], scope: Scope | None
     ) -> tuple[Location, bool] | None:
-        for index, line in self._matching_texts(pattern):
-            text = self.project.texts[index]
-            if self._path_counts_in(text.path, scope):
-                return Location(text.path, line), text.dev
+        for path, line, dev in self._matching_texts(pattern):
+            if self._path_counts_in(path, scope):
+                return Location(path, line), dev
         return None
 
     def searched_patterns(self) -> list[re.Pattern[str]]:
         """The evidence patterns this analysis searched the texts for."""
         return list(self._matches)
 
-    def _matching_texts(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-        """The texts a pattern matches (index and line of the first match in each), found
-        once and kept for every manifest's scope to consult."""
+    def _matching_texts(self, pattern: re.Pattern[str]) -> list[tuple[str, int, bool]]:
+        """The texts a pattern matches (path, line of the first match, whether a development
+        path): code files first, then scripts and configuration; found once and kept for every
+        manifest's scope to consult."""
         if pattern not in self._matches:
-            found: list[tuple[int, int]] = []
-            for index, source in enumerate(self.project.texts):
+            found = [
+                (path, line, is_dev_path(path)) for path, line in self.code_lines(pattern).items()
+            ]
+            for source in self.project.texts:
                 line = prefilter.first_line(pattern, source.text)
                 if line is not None:
-                    found.append((index, line))
+                    found.append((source.path, line, source.dev))
             self._matches[pattern] = found
         return self._matches[pattern]
+
+    def code_lines(self, pattern: re.Pattern[str]) -> dict[str, int]:
+        """Code file → the line of the pattern's first match there, in the project's order."""
+        if pattern not in self._code_matches:
+            foreseen = self.project.code_hits.get(pattern)
+            if foreseen is None:
+                self.unforeseen_searches += 1
+            lines = self._read_and_search(pattern) if foreseen is None else foreseen
+            self._code_matches[pattern] = dict(lines)
+        return self._code_matches[pattern]
+
+    def _read_and_search(self, pattern: re.Pattern[str]) -> list[tuple[str, int]]:
+        found = []
+        for path in self.project.code_scans:
+            file = self.project.root / path
+            try:
+                text = evidence_text(file, file.read_bytes())
+            except OSError:
+                continue
+            line = prefilter.first_line(pattern, text)
+            if line is not None:
+                found.append((path, line))
+        return found
+
+    def first_code_match(
+        self, patterns: Iterable[re.Pattern[str]], dev: bool = False
+    ) -> Location | None:
+        """The first match of any pattern in the first code file holding one (development
+        paths only when ``dev``)."""
+        order = {path: index for index, path in enumerate(self.project.code_scans)}
+        best: tuple[tuple[int, int], Location] | None = None
+        for rank, pattern in enumerate(patterns):
+            for path, line in self.code_lines(pattern).items():
+                if dev or not is_dev_path(path):
+                    key = (order.get(path, len(order)), rank)
+                    if best is None or key < best[0]:
+                        best = (key, Location(path, line))
+                    break
+        return None if best is None else best[1]
 
     def _entry_point_evidence(self, dist: str) -> list[Evidence]:
         for group in self.names.facts(dist).entry_point_groups:

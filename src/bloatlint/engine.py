@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from packaging.utils import canonicalize_name
 
 from bloatlint import rules
-from bloatlint.analysis import Analysis, is_dev_path
+from bloatlint.analysis import Analysis, code_patterns, is_dev_path
 from bloatlint.code.batch import scan_files
 from bloatlint.code.commands import commands_from_shell, scan_commands
 from bloatlint.code.first_party import FirstParty
@@ -81,8 +81,12 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
     root = options.root
     tree = tree or walk(root, config.exclude)
     manifests = _parse_manifests(root, tree.files, options.extra_files, config.target)
+    declared = _unique(item for parsed in manifests for item in parsed.declared)
+    environment = find_environment(root, options.python)
+    names = build_index(environment, config)
+    patterns = code_patterns({item.name for item in declared}, names)
     code_files = [path for path in tree.files if path.endswith((".py", ".ipynb"))]
-    code = scan_files(root, code_files, use_cache=options.use_cache)
+    code = scan_files(root, code_files, use_cache=options.use_cache, patterns=patterns)
     command_scan = scan_commands(root, tree.files)
     notebook_commands = [
         use
@@ -90,13 +94,12 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
         for text, origin in scan.shell
         for use in commands_from_shell(text, origin, dev=False)
     ]
-    environment = find_environment(root, options.python)
     config_texts = _config_texts(root, tree.files, {text.path for text in command_scan.texts})
     python_files = tuple(path for path in tree.files if path.endswith(".py"))
     return Project(
         root=root,
         files=tree.files,
-        declared=_unique(item for parsed in manifests for item in parsed.declared),
+        declared=declared,
         imports=(
             *(imp for scan in code for imp in scan.imports),
             *_config_targets([*command_scan.texts, *config_texts]),
@@ -112,11 +115,7 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
             if not path.endswith("setup.py")  # its strings are requirement lists, not uses
             for text in scan.strings
         ),
-        texts=(
-            *_code_texts(code_files, code),
-            *command_scan.texts,
-            *config_texts,
-        ),
+        texts=(*command_scan.texts, *config_texts),
         problems=(
             *(problem for parsed in manifests for problem in parsed.problems),
             *(problem for scan in code for problem in scan.problems),
@@ -128,7 +127,7 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
             config.source_roots,
             _imported_modules(code),
         ),
-        names=build_index(environment, config),
+        names=names,
         config=config,
         installed_by_stages=_installed_by_stages(root, manifests),
         dockerfiles=tuple(
@@ -139,6 +138,7 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
         environment=environment.description if environment else None,
         own_names=_own_names(root),
         code_scans=dict(zip(code_files, code, strict=True)),
+        code_hits=_code_hits(patterns, code_files, code),
     )
 
 
@@ -321,12 +321,14 @@ def _parse_one(
         return ParsedFile(problems=(ParseProblem(Location(relative, 1), message),))
 
 
-def _code_texts(paths: Iterable[str], code: list[CodeScan]) -> list[SourceText]:
-    return [
-        SourceText(path, scan.text, is_dev_path(path))
-        for path, scan in zip(paths, code, strict=True)
-        if scan.text
-    ]
+def _code_hits(
+    patterns: list[re.Pattern[str]], paths: list[str], code: list[CodeScan]
+) -> dict[re.Pattern[str], tuple[tuple[str, int], ...]]:
+    found: dict[re.Pattern[str], list[tuple[str, int]]] = {pattern: [] for pattern in patterns}
+    for path, scan in zip(paths, code, strict=True):
+        for index, line in scan.hits:
+            found[patterns[index]].append((path, line))
+    return {pattern: tuple(lines) for pattern, lines in found.items()}
 
 
 def _unique(items: Iterable[Declared]) -> tuple[Declared, ...]:

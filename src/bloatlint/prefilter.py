@@ -16,6 +16,7 @@ import re
 _META = frozenset(".^$*+?{}[]()|\\")
 _QUANTIFIERS = frozenset("?*{+")
 _LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
+_LOOKAHEAD_OR_BEHIND = ("(?=", "(?<=")
 _SHORTEST_USEFUL = 3
 
 
@@ -74,9 +75,10 @@ def leading_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Strings one of which every match contains, or ``None`` when the pattern does not say.
 
-    Only the pattern's top level is read: a run of literal characters, or a group of
-    alternatives that each start with one. A quantified atom, a class or a nested group ends
-    a run; anything the reader does not follow gives ``None`` (search everything)."""
+    Only the pattern's top level is read: a run of literal characters, a group of
+    alternatives that each start with one, or what a positive lookaround holds. A quantified
+    atom, a class or a nested group ends a run; anything the reader does not follow gives
+    ``None`` (search everything)."""
     if pattern.flags & (re.IGNORECASE | re.VERBOSE):
         return None
     candidates = _top_level_literals(pattern.pattern)
@@ -117,7 +119,11 @@ def _top_level_literals(source: str) -> list[tuple[str, ...]] | None:
             if end < len(source) and source[end] in _QUANTIFIERS:
                 position = _after_quantifier(source, end)
                 continue
-            if char == "(" and not source.startswith(_LOOKAROUND, position):
+            if source.startswith(_LOOKAHEAD_OR_BEHIND, position):
+                # what a positive lookaround must see is in the text as well
+                opening = 3 if source.startswith("(?=", position) else 4
+                found.extend(_top_level_literals(source[position + opening : end - 1]) or [])
+            elif char == "(" and not source.startswith(_LOOKAROUND, position):
                 choice = _choice(source[position:end])
                 if choice is not None:
                     found.append(choice)

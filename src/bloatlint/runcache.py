@@ -11,7 +11,7 @@ or removed). A warm run walks the tree, stats the files, and prints the stored f
 When only code files changed, most edits still change nothing the analysis reads: a run also
 records, per code file, a digest of its scan (imports, module-like strings, commands, parse
 problems) and the first line each pattern the analysis searched matches. The next run rescans
-just the changed files (the scan cache has the rest) and, if digests and matches are all as
+just the changed files and, if digests and matches are all as
 recorded, prints the stored findings: the analysis, given the same inputs, would decide the
 same. Adding an import, or a ``load_in_8bit=True`` a backend rule looks for, runs it again.
 
@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import bloatlint
-from bloatlint import prefilter
 from bloatlint.discover import walk
 from bloatlint.model import Finding, Location
 from bloatlint.options import Options
@@ -110,8 +109,10 @@ def _reusable(
     from bloatlint.code.batch import scan_files
     from bloatlint.code.cache import scan_digest
 
-    for path, scan in zip(changed, scan_files(root, changed, use_cache=True), strict=True):
-        hits = _first_lines(patterns, scan.text)
+    # the changed files would miss the scan cache: loading it for them costs more than they do
+    scans = scan_files(root, changed, use_cache=False, patterns=patterns)
+    for path, scan in zip(changed, scans, strict=True):
+        hits = [[patterns[index].pattern, line] for index, line in scan.hits]
         if scan_digest(scan) != code[path][2] or hits != code[path][3]:
             return None
         stat = (root / path).stat()
@@ -126,15 +127,6 @@ def _same_stat(path: Path, size: int, mtime_ns: int) -> bool:
         return False
     recent = stat.st_mtime_ns > time.time_ns() - _UNTRUSTED_WINDOW_NS
     return not recent and stat.st_size == size and stat.st_mtime_ns == mtime_ns
-
-
-def _first_lines(patterns: list[re.Pattern[str]], text: str) -> list[list[Any]]:
-    found: list[list[Any]] = []
-    for pattern in patterns:
-        line = prefilter.first_line(pattern, text)
-        if line is not None:
-            found.append([pattern.pattern, line])
-    return found
 
 
 def keys(
@@ -235,12 +227,17 @@ def _code_facts(root: Path, analysis: Analysis) -> dict[str, Any]:
     project = analysis.project
     searched = sorted(analysis.searched_patterns(), key=lambda pattern: pattern.pattern)
     code: dict[str, list[Any]] = {}
+    lines = [analysis.code_lines(pattern) for pattern in searched]
     for path, scan in project.code_scans.items():
         try:
             stat = (root / path).stat()
         except OSError:
             continue
-        hits = _first_lines(searched, scan.text)
+        hits = [
+            [pattern.pattern, found[path]]
+            for pattern, found in zip(searched, lines, strict=True)
+            if path in found
+        ]
         code[path] = [stat.st_size, stat.st_mtime_ns, scan_digest(scan), hits]
     return {"code": code, "searched": [pattern.pattern for pattern in searched]}
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from bloatlint.code import batch
@@ -21,12 +23,18 @@ def _project(tmp_path: Path) -> list[str]:
     return ["a.py", "b.py"]
 
 
+_PATTERNS = [re.compile(r"\btorch\b"), re.compile("import"), re.compile("jax")]
+
+
 def test_cache_gives_the_same_scans_and_is_gitignored(tmp_path: Path) -> None:
     paths = _project(tmp_path)
-    first = scan_files(tmp_path, paths, use_cache=True)
-    assert first == [scan_file(tmp_path / path, tmp_path) for path in paths]
+    first = scan_files(tmp_path, paths, use_cache=True, patterns=_PATTERNS)
+    assert first == [
+        replace(scan_file(tmp_path / path, tmp_path), text="", hits=hits)
+        for path, hits in zip(paths, [((1, 1),), ((0, 1), (1, 1))], strict=True)
+    ]
     assert (tmp_path / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
-    assert scan_files(tmp_path, paths, use_cache=True) == first
+    assert scan_files(tmp_path, paths, use_cache=True, patterns=_PATTERNS) == first
 
 
 def test_changed_file_is_rescanned(tmp_path: Path) -> None:
@@ -64,10 +72,11 @@ def test_no_cache_never_writes(tmp_path: Path) -> None:
 
 def test_parallel_scan_matches_serial(tmp_path: Path) -> None:
     paths = _project(tmp_path)
-    serial = scan_files(tmp_path, paths, use_cache=False)
+    serial = scan_files(tmp_path, paths, use_cache=False, patterns=_PATTERNS)
+    assert [scan.hits for scan in serial] == [((1, 1),), ((0, 1), (1, 1))]
     batch.PARALLEL_MIN_FILES = 1
     try:
-        assert scan_files(tmp_path, paths, use_cache=False) == serial
+        assert scan_files(tmp_path, paths, use_cache=False, patterns=_PATTERNS) == serial
     finally:
         batch.PARALLEL_MIN_FILES = 400
 

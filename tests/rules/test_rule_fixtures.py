@@ -32,3 +32,19 @@ def test_every_rule_has_failing_and_passing_cases() -> None:
         ]
         assert any(outputs), f"{rule.code} has no failing case"
         assert any(not output for output in outputs), f"{rule.code} has no passing case"
+
+
+def test_the_scan_foresees_every_pattern_the_rules_search() -> None:
+    """Code is searched as it is scanned, for the patterns ``code_patterns`` foresees; a
+    pattern it missed is still searched, by reading every code file again. On every case
+    no rule needs that."""
+    from bloatlint import config, engine
+    from bloatlint.options import Options
+
+    unforeseen = {}
+    for case in CASES:
+        options = Options(root=case / "project", use_cache=False)
+        analysis = engine.run(options, config.load(options.root)).analysis
+        if analysis.unforeseen_searches:
+            unforeseen[case.name] = analysis.unforeseen_searches
+    assert unforeseen == {}

@@ -1,5 +1,9 @@
 """Scan many code files: the cache first, then the misses, in parallel when that pays.
 
+Each file's text is searched for the evidence patterns the run needs where it is read (in
+the worker that scans it) and then dropped: the sources of a large project (50 MB) need not
+stay in memory, nor travel back from the workers.
+
 A process pool costs about 0.1 s to start and pickling each result back; it pays only when
 there are enough files to scan (``PARALLEL_MIN_FILES``, measured on huggingface/diffusers with
 ``benchmarks/bench.py``). A warm run finds everything in the cache and starts no pool.
@@ -11,12 +15,15 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
+from bloatlint import prefilter
 from bloatlint.code.cache import ScanCache, content_digest
 from bloatlint.code.imports import CodeScan, scan_file
 
 if TYPE_CHECKING:
+    import re
     from collections.abc import Sequence
     from pathlib import Path
 
@@ -55,9 +62,14 @@ class Progress:
 
 
 def scan_files(
-    root: Path, paths: Sequence[str], use_cache: bool, progress: Progress | None = None
+    root: Path,
+    paths: Sequence[str],
+    use_cache: bool,
+    progress: Progress | None = None,
+    patterns: Sequence[re.Pattern[str]] = (),
 ) -> list[CodeScan]:
-    """The scans of ``paths`` (POSIX, relative to ``root``), in the same order."""
+    """The scans of ``paths`` (POSIX, relative to ``root``), in the same order, each with the
+    first line every pattern matches (``hits``) and without its text."""
     results: list[CodeScan | None] = [None] * len(paths)
     cache = ScanCache(root) if use_cache else None
     missing: list[int] = []
@@ -72,11 +84,13 @@ def scan_files(
             missing.append(index)  # scan_file reports it
             continue
         stats[index] = stat
-        results[index] = cache.lookup(relative, stat, root / relative)
-        if results[index] is None:
+        found = cache.lookup(relative, stat, root / relative)
+        if found is None:
             missing.append(index)
+        else:
+            results[index] = searched(found, patterns)
     progress = progress or Progress(len(missing))
-    scanned = _scan(root, [paths[index] for index in missing], progress)
+    scanned = _scan(root, [paths[index] for index in missing], progress, patterns)
     for index, scan in zip(missing, scanned, strict=True):
         results[index] = scan
         known = stats[index]
@@ -95,22 +109,43 @@ def scan_files(
     return [scan if scan is not None else CodeScan() for scan in results]
 
 
-def _scan(root: Path, paths: list[str], progress: Progress) -> list[CodeScan]:
+def searched(scan: CodeScan, patterns: Sequence[re.Pattern[str]]) -> CodeScan:
+    """The scan with the first line each pattern matches in its text, and without the text."""
+    hits = []
+    for index, pattern in enumerate(patterns):
+        line = prefilter.first_line(pattern, scan.text)
+        if line is not None:
+            hits.append((index, line))
+    return replace(scan, text="", hits=tuple(hits))
+
+
+def _scan(
+    root: Path, paths: list[str], progress: Progress, patterns: Sequence[re.Pattern[str]]
+) -> list[CodeScan]:
     workers = os.cpu_count() or 1
     if len(paths) < PARALLEL_MIN_FILES or workers < 2:
         found: list[CodeScan] = []
         for relative in paths:
-            found.append(scan_file(root / relative, root))
+            found.append(searched(scan_file(root / relative, root), patterns))
             progress.update(len(found))
         return found
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    jobs = [(root, relative) for relative in paths]
+    with ProcessPoolExecutor(workers, initializer=_set_patterns, initargs=(patterns,)) as pool:
         found = []
-        for scan in pool.map(_scan_one, [(root, relative) for relative in paths], chunksize=_CHUNK):
+        for scan in pool.map(_scan_one, jobs, chunksize=_CHUNK):
             found.append(scan)
             progress.update(len(found))
         return found
 
 
+_worker_patterns: Sequence[re.Pattern[str]] = ()
+
+
+def _set_patterns(patterns: Sequence[re.Pattern[str]]) -> None:
+    global _worker_patterns  # a worker's patterns, sent once rather than with every file
+    _worker_patterns = patterns
+
+
 def _scan_one(job: tuple[Path, str]) -> CodeScan:
     root, relative = job
-    return scan_file(root / relative, root)
+    return searched(scan_file(root / relative, root), _worker_patterns)

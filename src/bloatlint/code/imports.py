@@ -34,7 +34,9 @@ class CodeScan:
     """What one Python file or notebook uses.
 
     ``shell`` holds command text the code runs, each with the location of its first character:
-    feed it to :func:`bloatlint.code.commands.commands_from_shell`.
+    feed it to :func:`bloatlint.code.commands.commands_from_shell`. ``text`` is the text evidence
+    rules search; a batch scan searches it for the patterns it is given, keeps the
+    ``hits`` (pattern index, first line) and drops the text.
     """
 
     imports: tuple[Import, ...] = ()
@@ -42,6 +44,7 @@ class CodeScan:
     problems: tuple[ParseProblem, ...] = ()
     shell: tuple[tuple[str, Location], ...] = ()
     text: str = ""
+    hits: tuple[tuple[int, int], ...] = ()
 
 
 def scan_file(path: Path, root: Path) -> CodeScan:

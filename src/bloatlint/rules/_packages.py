@@ -386,12 +386,6 @@ def gpu_intended(view: ImageView) -> bool:
 # --- what the code does ------------------------------------------------------------------------
 
 
-def _code_texts(analysis: Analysis) -> Iterator[tuple[str, str]]:
-    for text in analysis.project.texts:
-        if text.path.endswith((".py", ".ipynb")) and not is_dev_path(text.path):
-            yield text.path, text.text
-
-
 def gpu_use(analysis: Analysis) -> Location | None:
     """Where the project's code (or a compose file) uses or reserves a GPU, if anywhere."""
     knowledge = images()
@@ -403,12 +397,7 @@ def gpu_use(analysis: Analysis) -> Location | None:
             for name in knowledge.gpu_imports
         ):
             return imp.location
-    for path, text in _code_texts(analysis):
-        for pattern in knowledge.gpu_patterns:
-            match = pattern.search(text)
-            if match:
-                return Location(path, text.count("\n", 0, match.start()) + 1)
-    return _compose_gpu(analysis)
+    return analysis.first_code_match(knowledge.gpu_patterns) or _compose_gpu(analysis)
 
 
 def _compose_gpu(analysis: Analysis) -> Location | None:
@@ -424,9 +413,4 @@ def _compose_gpu(analysis: Analysis) -> Location | None:
 
 def window_use(analysis: Analysis) -> Location | None:
     """Where the project's code opens an OpenCV window (``cv2.imshow`` ...), if anywhere."""
-    for path, text in _code_texts(analysis):
-        for pattern in images().window_patterns:
-            match = pattern.search(text)
-            if match:
-                return Location(path, text.count("\n", 0, match.start()) + 1)
-    return None
+    return analysis.first_code_match(images().window_patterns)

@@ -86,12 +86,7 @@ def _compiles_at_run_time(analysis: Analysis, dockerfile: Dockerfile) -> bool:
             for name in knowledge.runtime_compiler_imports
         ):
             return True
-    return any(
-        pattern.search(text.text)
-        for text in analysis.project.texts
-        if text.path.endswith((".py", ".ipynb"))
-        for pattern in knowledge.runtime_compiler_patterns
-    )
+    return analysis.first_code_match(knowledge.runtime_compiler_patterns, dev=True) is not None
 
 
 def _finding(
