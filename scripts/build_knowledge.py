@@ -10,7 +10,11 @@ Run it by hand (it needs the network); tests exercise the same zip code on local
 
     python scripts/build_knowledge.py [--index-url URL] [--workers 8] [NAME ...]
 
-With names, only those are refreshed and merged into the existing file.
+With names, only those are refreshed and merged into the existing file. An output ending in
+``.sqlite`` is written as the extended tier (see ``bloatlint/knowledge/extended.py``):
+
+    python scripts/build_knowledge.py --seed src/bloatlint/knowledge/extended-seed.txt \
+        --output src/bloatlint/knowledge/extended.sqlite --workers 24
 """
 
 from __future__ import annotations
@@ -49,6 +53,10 @@ from packaging.utils import (
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))  # writes what this checkout's package reads
+
+from bloatlint.knowledge import extended  # noqa: E402
+
 KNOWLEDGE = ROOT / "src" / "bloatlint" / "knowledge"
 SEED = KNOWLEDGE / "seed-distributions.txt"
 OUTPUT = KNOWLEDGE / "distributions.json"
@@ -950,12 +958,20 @@ def fetch_all(index_url: str, names: Sequence[str], workers: int) -> dict[str, D
 def _previous(path: Path) -> dict[str, object]:
     if not path.exists():
         return {}
+    if path.suffix == ".sqlite":
+        return dict(extended.read_all(path))
     data = json.loads(path.read_text(encoding="utf-8"))
     entries = data.get("distributions", {})
     return dict(entries) if isinstance(entries, dict) else {}
 
 
 def write_output(path: Path, index_note: str, entries: Mapping[str, object]) -> None:
+    if path.suffix == ".sqlite":  # the extended tier: the same records, one query each
+        records = {name: entry for name, entry in entries.items() if isinstance(entry, dict)}
+        notes = {"generated": datetime.date.today().isoformat(), "index": index_note}
+        curated = {name: info.get("modules", []) for name, info in _previous(OUTPUT).items()}
+        extended.write(path, records, notes, curated)  # type: ignore[arg-type]
+        return
     document = {
         "generated": datetime.date.today().isoformat(),
         "index": index_note,

@@ -29,7 +29,7 @@ from packaging.markers import InvalidMarker, Marker, UndefinedComparison, Undefi
 from packaging.utils import canonicalize_name
 
 from bloatlint import knowledge, prefilter
-from bloatlint.code.imports import evidence_text
+from bloatlint.code.imports import evidence_text, file_line
 from bloatlint.knowledge.images import images
 from bloatlint.model import Declared, Import, Location
 from bloatlint.project import Project
@@ -442,7 +442,8 @@ class Analysis:
     def _own_distribution_evidence(self, dist: str) -> list[Evidence]:
         """The project installing itself (``pip install .`` by name, ``fschat`` in its own
         Dockerfile): its modules are the project's own."""
-        if dist in self.project.own_names:
+        # a requirement named after its repository (co-tracker) may spell the name differently
+        if dist.replace("-", "") in {name.replace("-", "") for name in self.project.own_names}:
             return [Evidence("project", "the project's own distribution")]
         modules = self.names.modules_of(dist) if self.names.knows(dist) else ()
         if modules and all(self.project.first_party.is_at_root(module) for module in modules):
@@ -628,12 +629,12 @@ class Analysis:
         for path in self.project.code_scans:
             file = self.project.root / path
             try:
-                text = evidence_text(file, file.read_bytes())
+                text, text_lines = evidence_text(file, file.read_bytes())
             except OSError:
                 continue
             line = prefilter.first_line(pattern, text)
             if line is not None:
-                found.append((path, line))
+                found.append((path, file_line(line, text_lines)))
         return found
 
     def first_code_match(
@@ -760,6 +761,16 @@ class Analysis:
         if item.native or item.transitive or not _installs_here(item):
             return False
         return not self.evidence_for(item)
+
+    def used_elsewhere(self, item: Declared) -> Location | None:
+        """For a declaration that serves a folder of code and is unused there: where code
+        outside that folder uses the package, if anywhere."""
+        if self._scope(item.location.path) is None:
+            return None
+        for found in self.direct_evidence(item.name):
+            if found.location is not None:
+                return found.location
+        return None
 
     def evidence_for(self, item: Declared) -> list[Evidence]:
         """The evidence that counts for one declaration. A manifest inside a folder of code

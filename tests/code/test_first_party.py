@@ -103,3 +103,19 @@ def test_configured_source_roots(tmp_path: Path) -> None:
     configured = build(tmp_path / "absolute", *files, source_roots=(absolute,))
     assert configured.is_local("helpers", "app.py")
     assert "helpers" in configured.first_party_names()
+
+
+def test_a_folder_imported_as_a_namespace_package_still_runs_its_scripts(tmp_path: Path) -> None:
+    for relative in (
+        "examples/pix/controlnet.py",
+        "examples/pix/train.py",
+        "examples/pix/sub/x.py",
+    ):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).touch()
+    files = ["examples/pix/controlnet.py", "examples/pix/sub/x.py", "examples/pix/train.py"]
+    project = FirstParty(tmp_path, files, imported=["examples.pix.controlnet"])
+    assert project.is_local("controlnet", "examples/pix/train.py")
+    assert not project.is_local("controlnet", "examples/pix/controlnet.py")  # itself
+    assert project.is_at_root("examples.pix.controlnet")
+    assert not project.is_at_root("controlnet")

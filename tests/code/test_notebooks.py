@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from bloatlint.code.commands import commands_from_shell
-from bloatlint.code.imports import scan_file, scan_notebook
+from bloatlint.code.imports import notebook_code, scan_file, scan_notebook
 from bloatlint.model import Location, ParseProblem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -159,3 +159,17 @@ def test_truncated_json_is_a_problem() -> None:
             "cannot parse notebook JSON: Unterminated string starting at",
         ),
     )
+
+
+def test_evidence_text_keeps_each_code_line_with_its_file_line() -> None:
+    code, file_lines = notebook_code((FIXTURES / "analysis.ipynb").read_text(encoding="utf-8"))
+    rows = code.split("\n")
+    assert len(rows) == len(file_lines)
+    assert list(zip(rows, file_lines, strict=True))[:3] == [
+        ("%matplotlib inline", 46),
+        ("import numpy as np", 47),
+        ("!pip install seaborn", 48),
+    ]
+    assert (rows[9], file_lines[9]) == ("%%bash", 64)
+    assert (rows[20], file_lines[20]) == ("import requests", 118)  # source given as one string
+    assert (rows[21], file_lines[21]) == ("import httpx", 118)

@@ -308,3 +308,19 @@ def test_a_junk_name_is_kept_when_it_is_the_distribution_itself() -> None:
     tree = bk.build_tree(["build/__init__.py", "build/env.py"])
     assert bk.derive_modules(tree, None, lambda _: False) == []
     assert bk.derive_modules(tree, None, lambda _: False, own_module="build") == ["build"]
+
+
+def test_an_sqlite_output_is_the_extended_tier_and_is_merged_into(tmp_path: Path) -> None:
+    output = tmp_path / "extended.sqlite"
+    record = {
+        "display_name": "tiny-demo",
+        "entry_point_groups": [],
+        "extras": {},
+        "modules": ["tinymod"],
+        "requires": [],
+        "scripts": [],
+        "source": "tiny_demo-1.0-py3-none-any.whl: RECORD",
+        "version": "1.0",
+    }
+    bk.write_output(output, "test index", {"tiny-demo": record})
+    assert bk._previous(output) == {"tiny-demo": record}

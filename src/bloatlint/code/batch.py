@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bloatlint import prefilter
 from bloatlint.code.cache import ScanCache, content_digest
-from bloatlint.code.imports import CodeScan, scan_file
+from bloatlint.code.imports import CodeScan, file_line, scan_file
 
 if TYPE_CHECKING:
     import re
@@ -115,8 +115,8 @@ def searched(scan: CodeScan, patterns: Sequence[re.Pattern[str]]) -> CodeScan:
     for index, pattern in enumerate(patterns):
         line = prefilter.first_line(pattern, scan.text)
         if line is not None:
-            hits.append((index, line))
-    return replace(scan, text="", hits=tuple(hits))
+            hits.append((index, file_line(line, scan.text_lines)))
+    return replace(scan, text="", text_lines=(), hits=tuple(hits))
 
 
 def _scan(

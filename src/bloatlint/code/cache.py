@@ -83,7 +83,8 @@ class ScanCache:
             return None
         if entry.digest is not None and content_digest(data) != entry.digest:
             return None
-        return replace(entry.scan, text=evidence_text(path, data))
+        text, text_lines = evidence_text(path, data)
+        return replace(entry.scan, text=text, text_lines=text_lines)
 
     def needs_digest(self, stat: os.stat_result) -> bool:
         """Whether this modification time cannot vouch for the content."""

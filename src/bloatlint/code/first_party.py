@@ -44,6 +44,7 @@ class FirstParty:
     ) -> None:
         self._names_in: defaultdict[str, set[str]] = defaultdict(set)
         self._packages: set[str] = set()
+        self._namespaces: set[str] = set()  # packages only because the project imports them so
         self._script_folders: dict[str, str] = {}
         for relative in files:
             self._add(PurePosixPath(relative))
@@ -64,6 +65,8 @@ class FirstParty:
                 folder = base + "/".join(parts[:end])
                 if parts[end] not in self._names_in.get(folder, ()):
                     break
+                if folder not in self._packages:
+                    self._namespaces.add(folder)
                 self._packages.add(folder)
 
     def _add(self, path: PurePosixPath) -> None:
@@ -85,7 +88,16 @@ class FirstParty:
         folder = self._script_folder(importer)
         if _is_itself(folder, top, importer):
             return False  # chromadb.py's own `import chromadb` means the installed package
-        return top in self._names_in.get(folder, ())
+        if top in self._names_in.get(folder, ()):
+            return True
+        # A folder the project also imports as a namespace package still holds scripts that
+        # are run from it (`python train.py` beside `controlnet.py`): the sibling is found.
+        here = _parent(importer)
+        return (
+            here in self._namespaces
+            and not _is_itself(here, top, importer)
+            and top in self._names_in.get(here, ())
+        )
 
     def is_at_root(self, module: str) -> bool:
         """Whether ``module`` is the project's own from every file (not only from scripts in

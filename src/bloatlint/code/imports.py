@@ -35,8 +35,9 @@ class CodeScan:
 
     ``shell`` holds command text the code runs, each with the location of its first character:
     feed it to :func:`bloatlint.code.commands.commands_from_shell`. ``text`` is the text evidence
-    rules search; a batch scan searches it for the patterns it is given, keeps the
-    ``hits`` (pattern index, first line) and drops the text.
+    rules search (a notebook's code cells; ``text_lines`` then gives each line's line in the
+    file); a batch scan searches it for the patterns it is given, keeps the ``hits`` (pattern
+    index, file line of the first match) and drops the text.
     """
 
     imports: tuple[Import, ...] = ()
@@ -44,6 +45,7 @@ class CodeScan:
     problems: tuple[ParseProblem, ...] = ()
     shell: tuple[tuple[str, Location], ...] = ()
     text: str = ""
+    text_lines: tuple[int, ...] = ()
     hits: tuple[tuple[int, int], ...] = ()
 
 
@@ -60,7 +62,8 @@ def scan_file(path: Path, root: Path) -> CodeScan:
     try:
         if path.suffix == ".ipynb":
             text = data.decode("utf-8-sig")
-            return replace(scan_notebook(text, relative), text=notebook_code(text))
+            code, file_lines = notebook_code(text)
+            return replace(scan_notebook(text, relative), text=code, text_lines=file_lines)
         text = importlib.util.decode_source(data)
         return replace(scan_python(text, relative), text=text)
     except UnicodeDecodeError as error:
@@ -78,41 +81,41 @@ def scan_file(path: Path, root: Path) -> CodeScan:
         return _failed(location, f"cannot decode file: {error.msg}")
 
 
-def notebook_code(text: str) -> str:
-    """The code cells of a notebook as one text, for evidence rules: the JSON around them
-    escapes quotes, and its outputs (base64 images) can be megabytes that no rule wants."""
+def notebook_code(text: str) -> tuple[str, tuple[int, ...]]:
+    """The code cells of a notebook as one text, for evidence rules (the JSON around them
+    escapes quotes, and its outputs can be megabytes that no rule wants), with the notebook
+    file's line for each of its lines, so that evidence found in it points into the file."""
     try:
-        document = json.loads(text)
-    except ValueError:
-        return ""
-    if not isinstance(document, dict):
-        return ""
-    cells = document.get("cells")
-    if cells is None:  # nbformat 3
-        worksheets = document.get("worksheets") or [{}]
-        cells = worksheets[0].get("cells", []) if isinstance(worksheets[0], dict) else []
-    return "\n".join(
-        _cell_source(cell)
-        for cell in cells
-        if isinstance(cell, dict) and cell.get("cell_type") == "code"
-    )
+        document = notebook.parse_located(text)
+    except (ValueError, RecursionError):
+        return "", ()
+    positions = notebook.FilePositions(text)
+    lines: list[str] = []
+    file_lines: list[int] = []
+    for cell in notebook.code_cells(text, document):
+        offsets = cell.line_offsets
+        for index, line in enumerate(cell.lines):
+            # a trailing empty line has no offset of its own: it sits on the last one's line
+            offset = offsets[min(index, len(offsets) - 1)] if offsets else cell.start
+            lines.append(line)
+            file_lines.append(positions.line_column(offset)[0])
+    return "\n".join(lines), tuple(file_lines)
 
 
-def _cell_source(cell: dict[str, object]) -> str:
-    source = cell.get("source", cell.get("input", ""))
-    if isinstance(source, list):
-        return "".join(str(piece) for piece in source)
-    return str(source)
-
-
-def evidence_text(path: Path, data: bytes) -> str:
-    """The text evidence rules search for a code file's bytes, as ``scan_file`` keeps it."""
+def evidence_text(path: Path, data: bytes) -> tuple[str, tuple[int, ...]]:
+    """The text evidence rules search for a code file's bytes, as ``scan_file`` keeps it, with
+    the file line of each of its lines when they differ (a notebook's code cells)."""
     try:
         if path.suffix == ".ipynb":
             return notebook_code(data.decode("utf-8-sig"))
-        return importlib.util.decode_source(data)
+        return importlib.util.decode_source(data), ()
     except (UnicodeDecodeError, SyntaxError):
-        return ""
+        return "", ()
+
+
+def file_line(line: int, text_lines: tuple[int, ...]) -> int:
+    """The file's line for a line of an evidence text."""
+    return text_lines[line - 1] if 0 < line <= len(text_lines) else line
 
 
 def scan_python(text: str, path: str) -> CodeScan:

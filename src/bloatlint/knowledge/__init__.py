@@ -26,6 +26,8 @@ from types import MappingProxyType
 
 from packaging.utils import canonicalize_name
 
+from bloatlint.knowledge import extended
+
 __all__ = [
     "DEV_TOOL_KINDS",
     "PLUGIN_HOSTS",
@@ -36,6 +38,7 @@ __all__ = [
     "curated_requires",
     "dev_tool_kind",
     "distributions",
+    "extended_info",
     "is_dev_tool",
     "plugins",
 ]
@@ -148,8 +151,7 @@ def _canonical(name: str, source: str, where: str) -> str:
     return name
 
 
-def _dist_info(name: str, raw: object) -> DistInfo:
-    source = "distributions.json"
+def _dist_info(name: str, raw: object, source: str = "distributions.json") -> DistInfo:
     if not isinstance(raw, dict):
         raise _fail(source, name, "expected an object")
     extras = raw.get("extras")
@@ -206,6 +208,13 @@ def curated_requires() -> Mapping[str, tuple[str, ...]]:
             for name, value in table.items()
         }
     )
+
+
+def extended_info(name: str) -> DistInfo | None:
+    """Facts of a distribution ``distributions.json`` lacks, from the extended tier
+    (``extended.sqlite``, see :mod:`bloatlint.knowledge.extended`)."""
+    raw = extended.record(name)
+    return None if raw is None else _dist_info(name, raw, extended.FILE)
 
 
 @cache

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from bloatlint import knowledge
 from bloatlint.config import Config
+from bloatlint.knowledge import extended
 from bloatlint.resolve.environment import Environment
 
 
@@ -34,9 +35,15 @@ class DistFacts:
 
 
 class NameIndex:
-    """Answers: which distributions provide this module or command, and what does one need."""
+    """Answers: which distributions provide this module or command, and what does one need.
 
-    def __init__(self, facts: Iterable[DistFacts]) -> None:
+    With ``extended``, a name, module or command none of the given facts covers is looked up
+    in the bundled extended tier (:mod:`bloatlint.knowledge.extended`) before it is guessed.
+    """
+
+    def __init__(self, facts: Iterable[DistFacts], extended: bool = False) -> None:
+        self._extended = extended
+        self._looked_up: dict[str, DistFacts | None] = {}
         self._facts: dict[str, DistFacts] = {}
         for fact in facts:
             self._facts[fact.name] = fact
@@ -51,11 +58,11 @@ class NameIndex:
                 self._by_script.setdefault(script, set()).add(fact.name)
 
     def facts(self, dist: str) -> DistFacts:
-        known = self._facts.get(dist)
+        known = self._described(dist)
         if known is not None:
             return known
-        base = self._build_of(dist)
-        modules = self._facts[base].modules if base else ()
+        base = self._described(self._build_of(dist) or "")
+        modules = base.modules if base else ()
         return DistFacts(dist, tuple(sorted({*guessed_modules(dist), *modules})))
 
     def _build_of(self, dist: str) -> str | None:
@@ -68,8 +75,17 @@ class NameIndex:
 
     def knows(self, dist: str) -> bool:
         """Whether the distribution's import names are facts rather than guesses."""
-        fact = self._facts.get(dist)
+        fact = self._described(dist)
         return fact is not None and fact.modules_known
+
+    def _described(self, dist: str) -> DistFacts | None:
+        known = self._facts.get(dist)
+        if known is not None or not self._extended:
+            return known
+        if dist not in self._looked_up:
+            info = knowledge.extended_info(dist)
+            self._looked_up[dist] = None if info is None else facts_from_knowledge(info)
+        return self._looked_up[dist]
 
     def modules_of(self, dist: str) -> tuple[str, ...]:
         return self.facts(dist).modules
@@ -82,10 +98,18 @@ class NameIndex:
             found = self._by_module.get(".".join(parts[:end]))
             if found:
                 return frozenset(found)
+        if self._extended:
+            for end in range(len(parts), 0, -1):
+                names = extended.dists_for_module(".".join(parts[:end]))
+                if names:
+                    return frozenset(names)
         return frozenset()
 
     def dists_for_command(self, command: str) -> frozenset[str]:
-        return frozenset(self._by_script.get(command, ()))
+        found = self._by_script.get(command)
+        if found or not self._extended:
+            return frozenset(found or ())
+        return frozenset(extended.dists_for_command(command))
 
     def requires(self, dist: str, extras: Iterable[str] = ()) -> frozenset[str]:
         fact = self.facts(dist)
@@ -138,27 +162,28 @@ def build_index(environment: Environment | None, config: Config) -> NameIndex:
             scripts=base.scripts + tuple(config.commands.get(name, ())),
             source="config",
         )
-    return NameIndex(facts.values())
+    return NameIndex(facts.values(), extended=True)
+
+
+def facts_from_knowledge(info: knowledge.DistInfo) -> DistFacts:
+    curated = knowledge.curated_import_names()
+    return DistFacts(
+        name=info.name,
+        modules=curated.get(info.name) or info.modules or guessed_modules(info.name),
+        scripts=info.scripts,
+        requires=info.requires or knowledge.curated_requires().get(info.name, ()),
+        extras=info.extras,
+        entry_point_groups=info.entry_point_groups,
+        display_name=info.display_name,
+        source="knowledge",
+        requires_extras=info.requires_extras,
+        modules_known=info.name in curated or "metadata-only" not in info.source,
+    )
 
 
 def _knowledge_facts() -> list[DistFacts]:
     curated = knowledge.curated_import_names()
-    requires = knowledge.curated_requires()
-    facts = [
-        DistFacts(
-            name=info.name,
-            modules=curated.get(info.name) or info.modules or guessed_modules(info.name),
-            scripts=info.scripts,
-            requires=info.requires or requires.get(info.name, ()),
-            extras=info.extras,
-            entry_point_groups=info.entry_point_groups,
-            display_name=info.display_name,
-            source="knowledge",
-            requires_extras=info.requires_extras,
-            modules_known=info.name in curated or "metadata-only" not in info.source,
-        )
-        for info in knowledge.distributions().values()
-    ]
+    facts = [facts_from_knowledge(info) for info in knowledge.distributions().values()]
     known = {fact.name for fact in facts}
     facts += [
         DistFacts(name=name, modules=modules, source="knowledge")

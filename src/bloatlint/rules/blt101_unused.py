@@ -12,7 +12,9 @@ the knowledge base's for the rest). A Dockerfile stage that also fetches code fr
 repository (``git clone``, a ``git+`` URL) may install packages for that code, which bloatlint
 cannot read: its packages are not reported, nor are build tools (Cython, CMake, ...) beside a
 requirement pip builds from source. Only a package with none of these is reported,
-once per declaration, at the line that declares it.
+once per declaration, at the line that declares it. A manifest inside a folder of code
+(``examples/demo/requirements.txt``) serves that folder: a package only code elsewhere uses is
+reported there, and the message names that use.
 
 Why it matters: in the containers studied by Zhang et al. (SIGMETRICS 2024), up to 80% of an
 ML image was packages the workload never touched, and they carried most of its CVEs. Every
@@ -38,7 +40,7 @@ import sys
 from collections.abc import Iterator
 
 from bloatlint.analysis import Analysis
-from bloatlint.model import Declared, Finding, Manager
+from bloatlint.model import Declared, Finding, Location, Manager
 from bloatlint.resolve import costs
 from bloatlint.resolve.graph import Freed
 from bloatlint.rules import Rule
@@ -53,7 +55,7 @@ def check(analysis: Analysis) -> Iterator[Finding]:
     ]  # a pinned dependency of a used package is a deliberate pin
     freed = costs.freed(analysis, sorted({item.name for item in unused}))
     for item in unused:
-        text = message(item, analysis.needed_by(item.name, item))
+        text = message(item, analysis.needed_by(item.name, item), analysis.used_elsewhere(item))
         gain = freed.get(item.name)
         if gain is not None and gain.bytes is not None and gain.packages:
             text += f"; removing it frees {_gain(gain)}"
@@ -75,9 +77,12 @@ def _gain(gain: Freed) -> str:
     return f"{total}{share}: {listed}{unknown}"
 
 
-def message(item: Declared, needed_by: str | None) -> str:
+def message(item: Declared, needed_by: str | None, elsewhere: Location | None = None) -> str:
     text = f"{item.raw_name} {_where(item)} but never imported or run"
-    if needed_by is not None:
+    if elsewhere is not None:
+        folder = item.location.path.rpartition("/")[0]
+        text += f" by the code it serves in {folder}/ (only {elsewhere} uses it)"
+    elif needed_by is not None:
         text += f" (it stays installed as a dependency of {needed_by}: removing it frees nothing)"
     elif item.raw_name.replace("-", "_") in sys.stdlib_module_names:
         text += f" (`import {item.raw_name}` is the standard library, not this PyPI package)"

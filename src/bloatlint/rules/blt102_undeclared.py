@@ -18,7 +18,8 @@ dependencies. Imports guarded by ``try: ... except ImportError`` or ``if TYPE_CH
 optional and never reported; ``# noqa: BLT102`` on the import line silences one. An import
 that a declared package of unknown import name may provide (``decord`` with ``eva-decord``
 declared: a word of the name matches) is not reported either, nor is ``setuptools`` imported
-by a ``setup.py`` (pip builds such a project with setuptools and wheel installed).
+by a ``setup.py`` (pip builds such a project with setuptools and wheel installed), nor modules
+a hosted notebook platform provides (``google.colab``, Kaggle's ``kaggle_secrets``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from bloatlint.rules import Rule
 def check(analysis: Analysis) -> Iterator[Finding]:
     declared = analysis.declared_names
     for imp in analysis.third_party_imports:
-        if imp.optional or _legacy_build_import(imp):
+        if imp.optional or _legacy_build_import(imp) or _platform_import(imp):
             continue
         candidates = _providers(analysis, imp)
         if candidates & declared or _declared_module(analysis, imp):
@@ -48,6 +49,17 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 # What pip provides to any setup.py it builds without a [build-system] table (setuptools and
 # wheel, with pkg_resources and distutils inside them).
 _LEGACY_BUILD_MODULES = frozenset({"setuptools", "pkg_resources", "distutils", "wheel"})
+
+
+# Modules a hosted notebook platform provides and no index distributes (Colab's google.colab,
+# Kaggle's secrets client, Pyodide's bridge to JavaScript).
+_PLATFORM_MODULES = ("google.colab", "kaggle_secrets", "kaggle_web_client", "pyodide", "js")
+
+
+def _platform_import(imp: Import) -> bool:
+    return any(
+        imp.module == name or imp.module.startswith(f"{name}.") for name in _PLATFORM_MODULES
+    )
 
 
 def _legacy_build_import(imp: Import) -> bool:
@@ -84,8 +96,20 @@ def _finding(analysis: Analysis, imp: Import, candidates: list[str]) -> Finding:
         wanted = shown[0]
     else:
         wanted = "any of " + ", ".join(shown) + (", ..." if len(preferred) > 3 else "")
-    text = f"{imp.top_level} is imported but no manifest declares {wanted}"
+    text = f"{_imported_name(analysis, imp)} is imported but no manifest declares {wanted}"
     return Finding("BLT102", imp.location, text, preferred[0])
+
+
+def _imported_name(analysis: Analysis, imp: Import) -> str:
+    """The top-level name, or for a namespace shared by many distributions (``google``,
+    ``pyannote``) the module that says which one: ``google.cloud.storage``."""
+    names = analysis.names
+    if names.dists_for_module(imp.top_level):
+        return imp.top_level
+    for name in imp.names:
+        if names.dists_for_module(f"{imp.module}.{name}"):
+            return f"{imp.module}.{name}"
+    return imp.module if names.dists_for_module(imp.module) else imp.top_level
 
 
 RULE = Rule(
