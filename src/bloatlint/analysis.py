@@ -177,23 +177,6 @@ def _variants(names: NameIndex, dist: str) -> list[str]:
     return sorted(found - {dist})
 
 
-def code_patterns(declared: Iterable[str], names: NameIndex) -> list[re.Pattern[str]]:
-    """The patterns the analysis and the rules may search code for, in a project that declares
-    these distributions: the plugin rules of each (and of builds with the same modules) and
-    the image rules' GPU, window and compiler patterns. The scan searches each file for them
-    once, where it reads it; a pattern not foreseen here is still searched, from the files."""
-    wanted = set(declared)
-    wanted.update(other for dist in list(wanted) for other in _variants(names, dist))
-    found: dict[re.Pattern[str], None] = {}
-    for dist in sorted(wanted):
-        for rule in _plugins_by_package().get(dist, ()):
-            found.update(dict.fromkeys(rule.patterns))
-    image = images()
-    for pattern in (*image.gpu_patterns, *image.window_patterns, *image.runtime_compiler_patterns):
-        found[pattern] = None
-    return list(found)
-
-
 # Plugins their host always runs once installed, even those with a rule of their own.
 _AUTO_LOADED_PREFIXES = ("flake8-",)
 
@@ -254,7 +237,7 @@ class Analysis:
         self._direct: dict[str, list[Evidence]] = {}
         self._matches: dict[re.Pattern[str], list[tuple[str, int, bool]]] = {}
         self._code_matches: dict[re.Pattern[str], dict[str, int]] = {}
-        self.unforeseen_searches = 0  # patterns code_patterns missed, searched from the files
+        self.extra_code_passes = 0
         self._scopes: dict[str, Scope] = {}
 
     @cached_property
@@ -615,26 +598,59 @@ class Analysis:
         return self._matches[pattern]
 
     def code_lines(self, pattern: re.Pattern[str]) -> dict[str, int]:
-        """Code file → the line of the pattern's first match there, in the project's order."""
+        """Code file → the line of the pattern's first match there, in the project's order.
+
+        The project's code is not kept in memory (50 MB on a large repository): the first
+        pattern asked for is searched together with every pattern the rules are likely to
+        ask for, in one pass that reads each file once; a pattern asked for later is
+        searched in a pass of its own (``extra_code_passes`` counts those)."""
         if pattern not in self._code_matches:
-            foreseen = self.project.code_hits.get(pattern)
-            if foreseen is None:
-                self.unforeseen_searches += 1
-            lines = self._read_and_search(pattern) if foreseen is None else foreseen
-            self._code_matches[pattern] = dict(lines)
+            batch = [pattern]
+            if not self._code_matches:
+                batch += [other for other in self._likely_patterns() if other != pattern]
+            else:
+                self.extra_code_passes += 1
+            self._code_matches.update(self._search_code(batch))
         return self._code_matches[pattern]
 
-    def _read_and_search(self, pattern: re.Pattern[str]) -> list[tuple[str, int]]:
-        found = []
+    def _likely_patterns(self) -> list[re.Pattern[str]]:
+        """The patterns of the plugin rules the analysis will consult: those of each declared
+        distribution that nothing names directly where it is declared (and of builds with the
+        same modules) whose condition holds; and the image rules' code patterns."""
+        found: dict[re.Pattern[str], None] = {}
+        for dist in sorted(self._not_named_directly()):
+            for name in (dist, *self._variants(dist)):
+                for rule in _plugins_by_package().get(name, ()):
+                    if self._requirement_met(rule.requires_any):
+                        found.update(dict.fromkeys(rule.patterns))
+        image = images()
+        found.update(dict.fromkeys(image.gpu_patterns))
+        found.update(dict.fromkeys(image.window_patterns))
+        found.update(dict.fromkeys(image.runtime_compiler_patterns))
+        return list(found)
+
+    def _not_named_directly(self) -> set[str]:
+        found = set()
+        for item in self.project.declared:
+            direct = self.direct_evidence(item.name)
+            scope = self._scope(item.location.path)
+            if not any(scope is None or self._counts_in(e, scope) for e in direct):
+                found.add(item.name)
+        return found
+
+    def _search_code(
+        self, patterns: list[re.Pattern[str]]
+    ) -> dict[re.Pattern[str], dict[str, int]]:
+        found: dict[re.Pattern[str], dict[str, int]] = {pattern: {} for pattern in patterns}
+        search = prefilter.MultiSearch(patterns)
         for path in self.project.code_scans:
             file = self.project.root / path
             try:
                 text, text_lines = evidence_text(file, file.read_bytes())
             except OSError:
                 continue
-            line = prefilter.first_line(pattern, text)
-            if line is not None:
-                found.append((path, file_line(line, text_lines)))
+            for index, line in search.first_lines(text):
+                found[patterns[index]][path] = file_line(line, text_lines)
         return found
 
     def first_code_match(
@@ -684,19 +700,27 @@ class Analysis:
     def needed_by_used(self) -> dict[str, str]:
         """Every distribution some used declared distribution needs, directly or not, mapped
         to the used declared distribution that brings it in (project-wide)."""
-        return self._needed_from(sorted(self.used))
+        # the project's own distribution needs what the project declares: no reason to keep it
+        return self._needed_from(sorted(self.used - self.project.own_names))
 
     def _needed_from(self, roots: list[str]) -> dict[str, str]:
+        """Breadth first, so that each package is credited to the root nearest to it (idna
+        to requests, which requires it, not to a package that requires requests)."""
         extras = self._declared_extras
         needed: dict[str, str] = {}
-        for root in roots:
-            stack = list(self._requires(root, extras.get(root, ())))
-            while stack:
-                name = stack.pop()
+        level = [
+            (root, name)
+            for root in roots
+            for name in sorted(self._requires(root, extras.get(root, ())))
+        ]
+        while level:
+            following: list[tuple[str, str]] = []
+            for root, name in level:
                 if name in needed or name == root:
                     continue
                 needed[name] = root
-                stack.extend(self._requires(name))
+                following.extend((root, child) for child in sorted(self._requires(name)))
+            level = following
         return needed
 
     def _requires(self, dist: str, extras: Iterable[str] = ()) -> set[str]:
@@ -735,20 +759,25 @@ class Analysis:
         return list(self.project.installed_by_stages.get(item.location.path, ()))
 
     def needed_by(self, dist: str, item: Declared | None = None) -> str | None:
-        """The used declared distribution that needs ``dist`` (or a variant of it providing
-        the same modules, like pillow-simd for pillow or triton-windows for triton); for a
-        package installed in a Dockerfile stage, only what that stage installs counts."""
-        if item is not None and item.stage is not None:
-            needed = self._needed_in_stage.get((item.location.path, item.stage), {})
-        else:
-            needed = self.needed_by_used
-        if dist in needed:
-            return needed[dist]
+        """The used declared distribution that needs ``dist``; for a package installed in a
+        Dockerfile stage, only what that stage installs counts."""
+        return self._needed_for(item).get(dist)
+
+    def substitute_for(self, dist: str, item: Declared | None = None) -> tuple[str, str] | None:
+        """(variant, user) when ``dist`` is another build of a package a used declared
+        distribution needs (onnxruntime-gpu for insightface's onnxruntime, pillow-simd for
+        pillow): the used package imports the modules ``dist`` provides in its place."""
+        needed = self._needed_for(item)
         for module in self._modules(dist):
-            for variant in self.names.dists_for_module(module):
+            for variant in sorted(self.names.dists_for_module(module)):
                 if variant != dist and variant in needed:
-                    return needed[variant]
+                    return variant, needed[variant]
         return None
+
+    def _needed_for(self, item: Declared | None) -> dict[str, str]:
+        if item is not None and item.stage is not None:
+            return self._needed_in_stage.get((item.location.path, item.stage), {})
+        return self.needed_by_used
 
     @cached_property
     def _declared_extras(self) -> dict[str, set[str]]:

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from packaging.utils import canonicalize_name
 
 from bloatlint import rules
-from bloatlint.analysis import Analysis, code_patterns, is_dev_path
+from bloatlint.analysis import Analysis, is_dev_path
 from bloatlint.code.batch import scan_files
 from bloatlint.code.commands import commands_from_shell, scan_commands
 from bloatlint.code.first_party import FirstParty
@@ -84,9 +84,8 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
     declared = _unique(item for parsed in manifests for item in parsed.declared)
     environment = find_environment(root, options.python)
     names = build_index(environment, config)
-    patterns = code_patterns({item.name for item in declared}, names)
     code_files = [path for path in tree.files if path.endswith((".py", ".ipynb"))]
-    code = scan_files(root, code_files, use_cache=options.use_cache, patterns=patterns)
+    code = scan_files(root, code_files, use_cache=options.use_cache)
     command_scan = scan_commands(root, tree.files)
     notebook_commands = [
         use
@@ -138,7 +137,6 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
         environment=environment.description if environment else None,
         own_names=_own_names(root),
         code_scans=dict(zip(code_files, code, strict=True)),
-        code_hits=_code_hits(patterns, code_files, code),
     )
 
 
@@ -319,16 +317,6 @@ def _parse_one(
     except Exception as error:  # a parser bug must not hide the other files' findings
         message = f"bloatlint could not parse this {fmt.name} file (internal error: {error!r})"
         return ParsedFile(problems=(ParseProblem(Location(relative, 1), message),))
-
-
-def _code_hits(
-    patterns: list[re.Pattern[str]], paths: list[str], code: list[CodeScan]
-) -> dict[re.Pattern[str], tuple[tuple[str, int], ...]]:
-    found: dict[re.Pattern[str], list[tuple[str, int]]] = {pattern: [] for pattern in patterns}
-    for path, scan in zip(paths, code, strict=True):
-        for index, line in scan.hits:
-            found[patterns[index]].append((path, line))
-    return {pattern: tuple(lines) for pattern, lines in found.items()}
 
 
 def _unique(items: Iterable[Declared]) -> tuple[Declared, ...]:

@@ -33,6 +33,10 @@ def _verdict(analysis: Analysis, item: Declared) -> list[str]:
     evidence = analysis.evidence_for(item)
     if evidence:
         return ["used:", *(f"  - {reason}" for reason in evidence)]
+    substitute = analysis.substitute_for(item.name, item)
+    if substitute is not None:
+        variant, user = substitute
+        return [f"used: provides the modules of {variant}, which {user} needs, in its place"]
     needed_by = analysis.needed_by(item.name, item)
     if needed_by is not None:
         pinned = "pinned on purpose" if item.pinned else "unpinned, so reported"

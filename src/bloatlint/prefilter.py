@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 _META = frozenset(".^$*+?{}[]()|\\")
 _QUANTIFIERS = frozenset("?*{+")
@@ -35,6 +36,39 @@ def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     needed = required_literals(pattern)
     if needed is not None and not any(literal in text for literal in needed):
         return None
+    return _search_led(pattern, text)
+
+
+class MultiSearch:
+    """Many patterns searched in many texts: each text is checked once for every literal any
+    pattern needs (patterns share them: seven rules need ``TrainingArguments``), and only the
+    patterns whose literals are there are tried."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.patterns = tuple(patterns)
+        ids: dict[str, int] = {}
+        self._needs = tuple(
+            None
+            if (needed := required_literals(pattern)) is None
+            else tuple(ids.setdefault(literal, len(ids)) for literal in needed)
+            for pattern in self.patterns
+        )
+        self._literals = tuple(ids)
+
+    def first_lines(self, text: str) -> list[tuple[int, int]]:
+        """(pattern index, 1-based line of its first match) for each pattern that matches."""
+        present = [literal in text for literal in self._literals]
+        found = []
+        for index, needs in enumerate(self._needs):
+            if needs is not None and not any(present[i] for i in needs):
+                continue
+            match = _search_led(self.patterns[index], text)
+            if match is not None:
+                found.append((index, text.count("\n", 0, match.start()) + 1))
+        return found
+
+
+def _search_led(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     leading = leading_words(pattern)
     if leading is None:
         return pattern.search(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +24,10 @@ class Project:
     ``installed_by_stages`` maps a manifest to the Dockerfile stages that install it, as
     (Dockerfile path, stage label) pairs. ``dockerfiles`` are the full models of every
     Dockerfile (stages, instructions, shell commands) for the container rules; ``texts`` hold
-    the raw text of configuration, scripts and CI files for evidence rules; code is searched
-    as it is scanned, and ``code_hits`` holds, per pattern searched, each code file it matches
-    with the line of the first match (``Analysis.code_lines`` searches any other pattern);
-    ``code_scans`` holds each code file's scan, in the project's order. ``strings`` are the
-    module-like string constants found in code. ``own_names`` are the project's own
-    distribution names.
+    the raw text of configuration, scripts and CI files for evidence rules; code is not kept
+    (``Analysis.code_lines`` reads and searches it); ``code_scans`` holds each code file's
+    scan, in the project's order. ``strings`` are the module-like string constants found in
+    code. ``own_names`` are the project's own distribution names.
     """
 
     root: Path
@@ -49,4 +46,3 @@ class Project:
     environment: str | None = None
     own_names: frozenset[str] = frozenset()
     code_scans: Mapping[str, CodeScan] = field(default_factory=dict)
-    code_hits: Mapping[re.Pattern[str], tuple[tuple[str, int], ...]] = field(default_factory=dict)

@@ -45,6 +45,6 @@ def test_the_scan_foresees_every_pattern_the_rules_search() -> None:
     for case in CASES:
         options = Options(root=case / "project", use_cache=False)
         analysis = engine.run(options, config.load(options.root)).analysis
-        if analysis.unforeseen_searches:
-            unforeseen[case.name] = analysis.unforeseen_searches
+        if analysis.extra_code_passes:
+            unforeseen[case.name] = analysis.extra_code_passes
     assert unforeseen == {}

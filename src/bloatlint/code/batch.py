@@ -1,8 +1,8 @@
 """Scan many code files: the cache first, then the misses, in parallel when that pays.
 
-Each file's text is searched for the evidence patterns the run needs where it is read (in
-the worker that scans it) and then dropped: the sources of a large project (50 MB) need not
-stay in memory, nor travel back from the workers.
+Each file's text is dropped once scanned, after a search for any patterns the caller gives
+(the run cache rechecks changed files that way): the sources of a large project (50 MB) need
+not stay in memory, nor travel back from the workers.
 
 A process pool costs about 0.1 s to start and pickling each result back; it pays only when
 there are enough files to scan (``PARALLEL_MIN_FILES``, measured on huggingface/diffusers with
@@ -71,6 +71,7 @@ def scan_files(
     """The scans of ``paths`` (POSIX, relative to ``root``), in the same order, each with the
     first line every pattern matches (``hits``) and without its text."""
     results: list[CodeScan | None] = [None] * len(paths)
+    search = prefilter.MultiSearch(patterns)
     cache = ScanCache(root) if use_cache else None
     missing: list[int] = []
     stats: list[os.stat_result | None] = [None] * len(paths)
@@ -88,9 +89,9 @@ def scan_files(
         if found is None:
             missing.append(index)
         else:
-            results[index] = searched(found, patterns)
+            results[index] = searched(found, search)
     progress = progress or Progress(len(missing))
-    scanned = _scan(root, [paths[index] for index in missing], progress, patterns)
+    scanned = _scan(root, [paths[index] for index in missing], progress, search)
     for index, scan in zip(missing, scanned, strict=True):
         results[index] = scan
         known = stats[index]
@@ -109,28 +110,27 @@ def scan_files(
     return [scan if scan is not None else CodeScan() for scan in results]
 
 
-def searched(scan: CodeScan, patterns: Sequence[re.Pattern[str]]) -> CodeScan:
+def searched(scan: CodeScan, search: prefilter.MultiSearch) -> CodeScan:
     """The scan with the first line each pattern matches in its text, and without the text."""
-    hits = []
-    for index, pattern in enumerate(patterns):
-        line = prefilter.first_line(pattern, scan.text)
-        if line is not None:
-            hits.append((index, file_line(line, scan.text_lines)))
-    return replace(scan, text="", text_lines=(), hits=tuple(hits))
+    hits = tuple(
+        (index, file_line(line, scan.text_lines)) for index, line in search.first_lines(scan.text)
+    )
+    return replace(scan, text="", text_lines=(), hits=hits)
 
 
 def _scan(
-    root: Path, paths: list[str], progress: Progress, patterns: Sequence[re.Pattern[str]]
+    root: Path, paths: list[str], progress: Progress, search: prefilter.MultiSearch
 ) -> list[CodeScan]:
     workers = os.cpu_count() or 1
     if len(paths) < PARALLEL_MIN_FILES or workers < 2:
         found: list[CodeScan] = []
         for relative in paths:
-            found.append(searched(scan_file(root / relative, root), patterns))
+            found.append(searched(scan_file(root / relative, root), search))
             progress.update(len(found))
         return found
     jobs = [(root, relative) for relative in paths]
-    with ProcessPoolExecutor(workers, initializer=_set_patterns, initargs=(patterns,)) as pool:
+    initargs = (search.patterns,)
+    with ProcessPoolExecutor(workers, initializer=_set_patterns, initargs=initargs) as pool:
         found = []
         for scan in pool.map(_scan_one, jobs, chunksize=_CHUNK):
             found.append(scan)
@@ -138,14 +138,14 @@ def _scan(
         return found
 
 
-_worker_patterns: Sequence[re.Pattern[str]] = ()
+_worker_search = prefilter.MultiSearch(())
 
 
 def _set_patterns(patterns: Sequence[re.Pattern[str]]) -> None:
-    global _worker_patterns  # a worker's patterns, sent once rather than with every file
-    _worker_patterns = patterns
+    global _worker_search  # a worker's patterns, sent once rather than with every file
+    _worker_search = prefilter.MultiSearch(patterns)
 
 
 def _scan_one(job: tuple[Path, str]) -> CodeScan:
     root, relative = job
-    return searched(scan_file(root / relative, root), _worker_patterns)
+    return searched(scan_file(root / relative, root), _worker_search)

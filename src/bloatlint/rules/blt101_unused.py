@@ -51,8 +51,10 @@ def check(analysis: Analysis) -> Iterator[Finding]:
     unused = [
         item
         for item in analysis.project.declared
-        if analysis.is_unused(item) and not (item.pinned and analysis.needed_by(item.name, item))
-    ]  # a pinned dependency of a used package is a deliberate pin
+        if analysis.is_unused(item)
+        and not (item.pinned and analysis.needed_by(item.name, item))  # a deliberate pin
+        and not analysis.substitute_for(item.name, item)  # onnxruntime-gpu for onnxruntime
+    ]
     freed = costs.freed(analysis, sorted({item.name for item in unused}))
     for item in unused:
         text = message(item, analysis.needed_by(item.name, item), analysis.used_elsewhere(item))
