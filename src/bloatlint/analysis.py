@@ -198,6 +198,8 @@ def _may_name(distribution: str, module: str) -> bool:
     module_words = _name_words(module)
     if words & module_words:
         return True
+    if re.sub(r"[-_.]", "", distribution.lower()) == module.lower().replace("_", ""):
+        return True  # tiny-cuda-nn/tinycudann
     compact = "".join(sorted(module_words, key=module.lower().find))
     if any(len(word) >= 4 and compact.endswith(word) for word in words):
         return True  # scikit-video/skvideo, feetech-servo-sdk/scservo_sdk
@@ -457,6 +459,7 @@ class Analysis:
     def _indirect_evidence(self, dist: str, scope: Scope | None = None) -> list[Evidence]:
         found = [*self._plugin_evidence(dist, scope), *self._metapackage_evidence(dist)]
         found += self._backport_evidence(dist) + self._extra_evidence(dist)
+        found += self._dependency_provides_evidence(dist)
         found += self._unknown_name_evidence(dist)
         if dist not in _plugins_by_package() or dist.startswith(_AUTO_LOADED_PREFIXES):
             # A plugin that acts only when asked (pytest-cov needs --cov) has a rule saying
@@ -510,6 +513,32 @@ class Analysis:
             if imp.top_level not in seen and not self.provided_by_declared(imp):
                 seen[imp.top_level] = imp
         return tuple(seen.values())
+
+    def _dependency_provides_evidence(self, dist: str) -> list[Evidence]:
+        """lightning requires pytorch-lightning, which the code imports and nothing else
+        declares: the declaration is how the project installs what it imports. Only a
+        dependency of the same family (sharing a word of the name) counts: that xformers
+        requires torch says nothing about how the project installs torch."""
+        words = _name_words(dist)
+        closure = {name for name in self._closure(dist) if words & _name_words(name)}
+        for imp in self._unexplained_imports if closure else ():
+            providers = self.names.dists_for_module(imp.module) & closure
+            if providers:
+                detail = f"installs {min(providers)}, which the code imports as `{imp.module}`"
+                return [
+                    Evidence("dependency", detail, imp.location, is_dev_path(imp.location.path))
+                ]
+        return []
+
+    def _closure(self, dist: str) -> set[str]:
+        found: set[str] = set()
+        pending = list(self._requires(dist, self._declared_extras.get(dist, ())))
+        while pending and len(found) < 2000:
+            name = pending.pop()
+            if name not in found:
+                found.add(name)
+                pending.extend(self._requires(name))
+        return found
 
     def _extra_evidence(self, dist: str) -> list[Evidence]:
         """``optimum[openvino]`` is how the project installs optimum-intel: when a package an

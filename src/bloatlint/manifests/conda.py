@@ -264,7 +264,7 @@ def matches(relative: PurePosixPath) -> bool:
 def parse(path: Path, root: Path) -> ParsedFile:
     relative = relative_path(path, root)
     text = read_manifest_text(path, relative)
-    dependencies = _dependencies_node(_single_document(text, relative))
+    dependencies = _dependencies_node(yaml_document(text, relative))
     if dependencies is None:
         return ParsedFile()  # a YAML file that is not a conda environment (a CI workflow ...)
     role = role_from_filename(path.stem, _GENERIC_WORDS)
@@ -273,7 +273,7 @@ def parse(path: Path, root: Path) -> ParsedFile:
     for item in dependencies.value:
         reader.read_item(item)
     parsed = reader.result()
-    if not _is_export(_single_document(text, relative), dependencies):
+    if not _is_export(yaml_document(text, relative), dependencies):
         return parsed
     # `conda env export` lists the whole solved environment, dependencies included: like a
     # lock, its entries are not declarations of what the project chose to need.
@@ -325,12 +325,22 @@ _SOLVER_ONLY = frozenset(
 FORMAT = ManifestFormat("conda", matches, parse)
 
 
-def _single_document(text: str, relative: str) -> yaml.Node | None:
+def yaml_document(text: str, relative: str) -> yaml.Node | None:
     try:
         documents = yamlsafe.compose_all(text)
     except yaml.YAMLError as error:
         raise _yaml_error(relative, error) from None
     return documents[0] if len(documents) == 1 else None
+
+
+def read_pip_list(
+    node: yaml.Node, relative: str, folder: Path, lines: tuple[str, ...], group: str, scope: Scope
+) -> ParsedFile:
+    """A YAML list of pip requirements (a ``pip:`` list, Cog's ``python_packages``), read as
+    the requirements file it stands for, each item at its place in the YAML file."""
+    reader = _EnvironmentReader(relative, folder, lines, group, scope)
+    reader.read_pip_list(node)
+    return reader.result()
 
 
 def _yaml_error(relative: str, error: yaml.YAMLError) -> ManifestError:
@@ -350,7 +360,7 @@ def _dependencies_node(document: yaml.Node | None) -> yaml.SequenceNode | None:
     return None
 
 
-def _scalar_start(node: yaml.Node) -> tuple[int, int]:
+def scalar_start(node: yaml.Node) -> tuple[int, int]:
     """Line and column (1-based) of the first character of a scalar's value."""
     quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
     return node.start_mark.line + 1, node.start_mark.column + 1 + quoted
@@ -378,7 +388,7 @@ class _EnvironmentReader:
             self.problem(item, "dependency item is neither a package spec nor a pip: list")
 
     def read_conda_spec(self, item: yaml.ScalarNode) -> None:
-        line, column = _scalar_start(item)
+        line, column = scalar_start(item)
         try:
             found = conda_declaration(
                 item.value,
@@ -406,7 +416,7 @@ class _EnvironmentReader:
             else:
                 texts.append("")
                 self.problem(item, "pip: item is not a requirement string")
-            starts.append(_scalar_start(item))
+            starts.append(scalar_start(item))
         if not texts:
             return
         lines = self.lines
@@ -424,7 +434,7 @@ class _EnvironmentReader:
         self.references.extend(parsed.references)
 
     def problem(self, node: yaml.Node, message: str) -> None:
-        line, column = _scalar_start(node)
+        line, column = scalar_start(node)
         self.problems.append(ParseProblem(Location(self.relative, line, column), message))
 
     def result(self) -> ParsedFile:

@@ -4,9 +4,11 @@ bloatlint looks for every way a package can be needed without an import: a comma
 being run (Dockerfile RUN/CMD/ENTRYPOINT, scripts, Makefile, CI, tox, nox, pre-commit, README),
 a backend or plugin another package loads at run time (accelerate for ``device_map``,
 openpyxl for ``read_excel``, pytest plugins), its module named in a string, type stubs of an
-imported module, an extra of it that installs a used package (``optimum[openvino]``), an import
-no declared package explains whose name shares a word with a package whose import name is
-unknown (``decord`` for ``eva-decord``), and a version pin on a dependency of a used package
+imported module, an extra of it that installs a used package (``optimum[openvino]``), a
+dependency of the same family that provides an import nothing else declares (lightning
+installs the pytorch-lightning the code imports), an import no declared package explains
+whose name resembles a package whose import name is unknown (``decord`` for ``eva-decord``,
+``tinycudann`` for ``tiny-cuda-nn``), and a version pin on a dependency of a used package
 (kept on purpose; dependencies are those a lockfile or the installed environment records, and
 the knowledge base's for the rest). A Dockerfile stage that also fetches code from outside the
 repository (``git clone``, a ``git+`` URL) may install packages for that code, which bloatlint

@@ -1,5 +1,7 @@
 import decord
+import pytorch_lightning as pl
 import skvideo.io
+import tinycudann as tcnn
 from sat import mpu
 from st_keyup import st_keyup
 
