@@ -177,6 +177,19 @@ def _variants(names: NameIndex, dist: str) -> list[str]:
     return sorted(found - {dist})
 
 
+# Folders that hold a project's manifests rather than code: studio/requirements/base.txt
+# serves studio/, whatever helper script sits beside it.
+_MANIFEST_FOLDERS = frozenset({"requirements", "requirement", "reqs", "deps", "dependencies"})
+
+
+def _served_folder(folder: str) -> str:
+    parts = folder.split("/")
+    for index, part in enumerate(parts):
+        if part.lower() in _MANIFEST_FOLDERS:
+            return "/".join(parts[:index])
+    return folder
+
+
 # Plugins their host always runs once installed, even those with a rule of their own.
 _AUTO_LOADED_PREFIXES = ("flake8-",)
 
@@ -240,6 +253,7 @@ class Analysis:
         self._matches: dict[re.Pattern[str], list[tuple[str, int, bool]]] = {}
         self._code_matches: dict[re.Pattern[str], dict[str, int]] = {}
         self.extra_code_passes = 0
+        self._may_provide: dict[str, str | None] = {}
         self._scopes: dict[str, Scope] = {}
 
     @cached_property
@@ -485,10 +499,12 @@ class Analysis:
 
     def may_provide(self, imp: Import) -> str | None:
         """A declared distribution with an unknown import name that may provide ``imp``."""
-        return next(
-            (name for name in sorted(self._raw_names) if self._may_be_named(name, imp.top_level)),
-            None,
-        )
+        top = imp.top_level
+        if top not in self._may_provide:  # asked once per import line: thousands of times
+            self._may_provide[top] = next(
+                (name for name in sorted(self._raw_names) if self._may_be_named(name, top)), None
+            )
+        return self._may_provide[top]
 
     def _may_be_named(self, dist: str, module: str) -> bool:
         """Whether ``module`` may be the import name of ``dist``, whose import name is
@@ -820,14 +836,14 @@ class Analysis:
             return False
         return not self.evidence_for(item)
 
-    def used_elsewhere(self, item: Declared) -> Location | None:
-        """For a declaration that serves a folder of code and is unused there: where code
-        outside that folder uses the package, if anywhere."""
+    def used_elsewhere(self, item: Declared) -> tuple[str, Location] | None:
+        """For a declaration that serves a folder of code and is unused there: that folder,
+        and where code outside it uses the package, if anywhere."""
         if self._scope(item.location.path) is None:
             return None
         for found in self.direct_evidence(item.name):
             if found.location is not None:
-                return found.location
+                return _served_folder(item.location.path.rpartition("/")[0]), found.location
         return None
 
     def evidence_for(self, item: Declared) -> list[Evidence]:
@@ -859,7 +875,7 @@ class Analysis:
     def _scope(self, manifest: str) -> Scope | None:
         """The folders whose code a manifest serves: its own, and the project's packages
         that code imports (``backend/`` importing ``rag_system.main`` runs rag_system too)."""
-        folder = manifest.rpartition("/")[0]
+        folder = _served_folder(manifest.rpartition("/")[0])
         if folder not in self._code_folders:
             return None
         if folder not in self._scopes:
@@ -941,7 +957,8 @@ class Analysis:
         """Folders below the root that hold Python code or notebooks, at any depth."""
         folders: set[str] = set()
         for path in self.project.files:
-            if path.endswith((".py", ".ipynb")):
+            # a requirements folder shipped as package data has only an __init__.py
+            if path.endswith((".py", ".ipynb")) and not path.endswith("__init__.py"):
                 parts = path.split("/")[:-1]
                 folders.update("/".join(parts[:end]) for end in range(1, len(parts) + 1))
         return frozenset(folders)

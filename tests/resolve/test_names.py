@@ -28,3 +28,10 @@ def test_an_unknown_build_of_a_described_distribution_provides_its_modules() -> 
     assert index.modules_of("flask-cors") == ("flask_cors",)
     assert index.modules_of("unknown-gpu") == ("unknown_gpu",)
     assert not index.knows("onnxruntime-silicon")
+
+
+def test_pytorch_builds_of_a_described_distribution_provide_its_modules() -> None:
+    index = NameIndex([DistFacts("triton", ("triton",))])
+    assert "triton" in index.modules_of("pytorch-triton-xpu")
+    assert index.modules_of("triton-xpu") == ("triton", "triton_xpu")
+    assert index.modules_of("pytorch-triton") == ("pytorch_triton", "torch_triton", "triton")

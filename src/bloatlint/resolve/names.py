@@ -66,12 +66,15 @@ class NameIndex:
         return DistFacts(dist, tuple(sorted({*guessed_modules(dist), *modules})))
 
     def _build_of(self, dist: str) -> str | None:
-        """The described distribution an unknown one is a build of (onnxruntime-silicon is
-        onnxruntime for Apple silicon): the same name with a build word appended."""
-        base, _, word = dist.rpartition("-")
-        if word in _BUILD_WORDS and self.knows(base):
-            return base
-        return None
+        """The described distribution an unknown one is a build of: the same name with a
+        build word appended (onnxruntime-silicon is onnxruntime for Apple silicon), or
+        PyTorch's own build of it (pytorch-triton-xpu is triton)."""
+        name = dist.removeprefix("pytorch-")
+        candidates = [name] if name != dist else []
+        base, _, word = name.rpartition("-")
+        if word in _BUILD_WORDS:
+            candidates.append(base)
+        return next((found for found in candidates if found and self.knows(found)), None)
 
     def knows(self, dist: str) -> bool:
         """Whether the distribution's import names are facts rather than guesses."""
@@ -146,7 +149,7 @@ def guessed_modules(dist: str) -> tuple[str, ...]:
 # onnxruntime-directml, paddlepaddle-gpu): the modules stay the same.
 _BUILD_WORDS = frozenset(
     {"cpu", "gpu", "cuda", "rocm", "tpu", "silicon", "macos", "metal", "mps", "directml"}
-    | {"openvino", "intel", "headless", "nightly", "noavx", "arm64", "aarch64"}
+    | {"openvino", "intel", "xpu", "headless", "nightly", "noavx", "arm64", "aarch64"}
 )
 _CUDA_SUFFIX = re.compile(r"_cu(?:da)?\d+x?$")
 

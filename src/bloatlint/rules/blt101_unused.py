@@ -81,11 +81,13 @@ def _gain(gain: Freed) -> str:
     return f"{total}{share}: {listed}{unknown}"
 
 
-def message(item: Declared, needed_by: str | None, elsewhere: Location | None = None) -> str:
+def message(
+    item: Declared, needed_by: str | None, elsewhere: tuple[str, Location] | None = None
+) -> str:
     text = f"{item.raw_name} {_where(item)} but never imported or run"
     if elsewhere is not None:
-        folder = item.location.path.rpartition("/")[0]
-        text += f" by the code it serves in {folder}/ (only {elsewhere} uses it)"
+        folder, location = elsewhere
+        text += f" by the code it serves in {folder}/ (only {location} uses it)"
     elif needed_by is not None:
         text += f" (it stays installed as a dependency of {needed_by}: removing it frees nothing)"
     elif item.raw_name.replace("-", "_") in sys.stdlib_module_names:

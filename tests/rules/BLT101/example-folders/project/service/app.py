@@ -1,0 +1,3 @@
+import httpx
+
+print(httpx.get("https://index.example/simple").status_code)

@@ -1,0 +1,1 @@
+"""Rewrites the pins in base.txt."""
