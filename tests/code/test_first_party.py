@@ -119,3 +119,20 @@ def test_a_folder_imported_as_a_namespace_package_still_runs_its_scripts(tmp_pat
     assert not project.is_local("controlnet", "examples/pix/controlnet.py")  # itself
     assert project.is_at_root("examples.pix.controlnet")
     assert not project.is_at_root("controlnet")
+
+
+def test_an_init_file_at_the_root_ends_the_walk_up(tmp_path: Path) -> None:
+    import signal
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("the walk up from pkg/a.py never reached an end")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(5)
+    try:
+        project = build(tmp_path, "__init__.py", "pkg/__init__.py", "pkg/a.py", "pkg/numpy_io.py")
+        assert not project.is_local("numpy", "pkg/a.py")
+        assert project.is_local("pkg", "pkg/a.py")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

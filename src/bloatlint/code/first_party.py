@@ -90,14 +90,23 @@ class FirstParty:
             return False  # chromadb.py's own `import chromadb` means the installed package
         if top in self._names_in.get(folder, ()):
             return True
-        # A folder the project also imports as a namespace package still holds scripts that
-        # are run from it (`python train.py` beside `controlnet.py`): the sibling is found.
+        # Scripts are also run from an ancestor folder that is not a package, or put it on
+        # sys.path themselves (`sys.path.append(dirname(__file__))`, `cd studio/backend &&
+        # python run.py`): a module there shadows a package of the same name. Such an import
+        # still counts as a use of that package (Analysis._shadowed_imports); it is only never
+        # reported as undeclared.
         here = _parent(importer)
-        return (
-            here in self._namespaces
-            and not _is_itself(here, top, importer)
-            and top in self._names_in.get(here, ())
-        )
+        while True:
+            on_path = here not in self._packages or here in self._namespaces
+            if (
+                on_path
+                and top in self._names_in.get(here, ())
+                and not _is_itself(here, top, importer)
+            ):
+                return True
+            if not here:
+                return False
+            here = _parent(here)
 
     def is_at_root(self, module: str) -> bool:
         """Whether ``module`` is the project's own from every file (not only from scripts in
@@ -116,7 +125,7 @@ class FirstParty:
     def _script_folder(self, importer: str) -> str:
         if importer not in self._script_folders:  # asked once per import: thousands of times
             folder = _parent(importer)
-            while folder in self._packages:
+            while folder and folder in self._packages:  # a root __init__.py ends it too
                 folder = _parent(folder)
             self._script_folders[importer] = folder
         return self._script_folders[importer]
