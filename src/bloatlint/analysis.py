@@ -219,7 +219,11 @@ def _may_name(distribution: str, module: str) -> bool:
     parts = [part for part in re.split(r"[-_.]+", distribution) if part]
     capitals = "".join(char for char in distribution if char.isupper()).lower()
     initials = "".join(part[0] for part in parts).lower()
-    return module.lower() in {capitals, initials} and len(module) >= 3
+    # TinyNeuralNetwork/tinynn: the first word, then the initials of the others
+    words_in_case = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", distribution)
+    head = "".join([words_in_case[0], *(word[0] for word in words_in_case[1:])]).lower()
+    abbreviations = {capitals, initials, head if len(words_in_case) > 2 else ""}
+    return module.lower() in abbreviations and len(module) >= 3
 
 
 def _stubbed_distribution(dist: str) -> str | None:

@@ -229,3 +229,18 @@ def test_compose_anchors_count_once_and_ci_folded_scalars(tmp_path: Path) -> Non
         "deploy/compose.prod.yaml:9:18 -m flask",
         ".github/workflows/lint.yaml:5:11 tox",
     ]
+
+
+def test_markdown_outside_a_documentation_tree_is_read_like_the_readme(tmp_path: Path) -> None:
+    scan = scan_files(
+        tmp_path,
+        {
+            "assets/USAGE.md": "# Usage\n\n```bash\ngdown --id 1abc\n```\n",
+            "docs/guide.md": "```bash\nmkdocs serve\n```\n",
+            "docs/CONTRIBUTING.md": "```console\n$ ufmt format .\n```\n",
+        },
+    )
+    assert [f"{use.location} {use.name}" for use in scan.commands] == [
+        "assets/USAGE.md:4:1 gdown",
+        "docs/CONTRIBUTING.md:2:3 ufmt",
+    ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
@@ -128,6 +127,9 @@ def _scan(
             found.append(searched(scan_file(root / relative, root), search))
             progress.update(len(found))
         return found
+    # imported here: a run that rechecks a few changed files never starts a pool
+    from concurrent.futures import ProcessPoolExecutor
+
     jobs = [(root, relative) for relative in paths]
     initargs = (search.patterns,)
     with ProcessPoolExecutor(workers, initializer=_set_patterns, initargs=initargs) as pool:

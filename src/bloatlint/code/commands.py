@@ -632,9 +632,11 @@ def _string_start(node: ast.expr, path: str, lines: list[str]) -> Location:
     return Location(path, node.lineno, (opening.end() if opening else column) + 1)
 
 
-# Markdown guides whose shell blocks tell people what to run: README.md, CONTRIBUTING.md
-# (``ufmt format``), DEVELOPMENT.md, INSTALL.md.
+# Markdown whose shell blocks tell people what to run: README.md, CONTRIBUTING.md (``ufmt
+# format``), DEVELOPMENT.md and INSTALL.md anywhere, and any other Markdown file (USAGE.md,
+# assets/advanced.md) outside a documentation site's tree, whose pages describe every option.
 _GUIDES = ("readme", "contributing", "development", "install")
+_DOC_TREES = frozenset({"docs", "doc", "documentation", "site", "website", "blog"})
 
 # --- README code blocks ------------------------------------------------------------------------
 
@@ -726,7 +728,9 @@ def _source_for(path: PurePosixPath) -> _Source | None:
         return _Source(_noxfile, dev=True)
     if suffix in {".sh", ".bash"}:
         return _Source(_shell_script, dev=False)
-    if name.lower().startswith(_GUIDES) and suffix == ".md":
+    if suffix == ".md" and (
+        name.lower().startswith(_GUIDES) or not _DOC_TREES.intersection(path.parent.parts)
+    ):
         return _Source(_readme, dev=True)
     if name in _TEXT_ONLY_DEV or name in _TEXT_ONLY_RUNTIME:
         return _Source(_text_only, dev=name in _TEXT_ONLY_DEV)

@@ -2,6 +2,7 @@ import decord
 import pytorch_lightning as pl
 import skvideo.io
 import tinycudann as tcnn
+import tinynn
 from sat import mpu
 from st_keyup import st_keyup
 
