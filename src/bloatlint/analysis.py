@@ -29,7 +29,6 @@ from packaging.markers import InvalidMarker, Marker, UndefinedComparison, Undefi
 from packaging.utils import canonicalize_name
 
 from bloatlint import knowledge, prefilter
-from bloatlint.code.imports import evidence_text, file_line
 from bloatlint.knowledge.images import images
 from bloatlint.model import Declared, Import, Location
 from bloatlint.project import Project
@@ -690,16 +689,13 @@ class Analysis:
     def _search_code(
         self, patterns: list[re.Pattern[str]]
     ) -> dict[re.Pattern[str], dict[str, int]]:
+        from bloatlint.code.batch import search_files  # it imports the scanners
+
         found: dict[re.Pattern[str], dict[str, int]] = {pattern: {} for pattern in patterns}
-        search = prefilter.MultiSearch(patterns)
-        for path in self.project.code_scans:
-            file = self.project.root / path
-            try:
-                text, text_lines = evidence_text(file, file.read_bytes())
-            except OSError:
-                continue
-            for index, line in search.first_lines(text):
-                found[patterns[index]][path] = file_line(line, text_lines)
+        paths = list(self.project.code_scans)
+        for path, hits in zip(paths, search_files(self.project.root, paths, patterns), strict=True):
+            for index, line in hits:
+                found[patterns[index]][path] = line
         return found
 
     def first_code_match(

@@ -98,3 +98,14 @@ def test_progress_only_on_a_terminal() -> None:
     progress.finish()
     assert "scanned 10/10 files" in terminal.getvalue()
     assert terminal.getvalue().endswith("\r\033[K")
+
+
+def test_search_files_reads_again_in_parallel_as_in_series(tmp_path: Path) -> None:
+    paths = _project(tmp_path)
+    serial = batch.search_files(tmp_path, paths, _PATTERNS)
+    assert serial == [[(1, 1)], [(0, 1), (1, 1)]]
+    batch.PARALLEL_MIN_FILES = 1
+    try:
+        assert batch.search_files(tmp_path, paths, _PATTERNS) == serial
+    finally:
+        batch.PARALLEL_MIN_FILES = 400

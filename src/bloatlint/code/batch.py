@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bloatlint import prefilter
 from bloatlint.code.cache import ScanCache, content_digest
-from bloatlint.code.imports import CodeScan, file_line, scan_file
+from bloatlint.code.imports import CodeScan, evidence_text, file_line, scan_file
 
 if TYPE_CHECKING:
     import re
@@ -151,3 +151,32 @@ def _set_patterns(patterns: Sequence[re.Pattern[str]]) -> None:
 def _scan_one(job: tuple[Path, str]) -> CodeScan:
     root, relative = job
     return searched(scan_file(root / relative, root), _worker_search)
+
+
+def search_files(
+    root: Path, paths: Sequence[str], patterns: Sequence[re.Pattern[str]]
+) -> list[list[tuple[int, int]]]:
+    """Per file, (pattern index, file line of its first match) for each pattern that matches:
+    the files are read again (they are not kept), in parallel when there are many."""
+    workers = os.cpu_count() or 1
+    if len(paths) < PARALLEL_MIN_FILES or workers < 2:
+        search = prefilter.MultiSearch(patterns)
+        return [_search_file(root / relative, search) for relative in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(root, relative) for relative in paths]
+    with ProcessPoolExecutor(workers, initializer=_set_patterns, initargs=(patterns,)) as pool:
+        return list(pool.map(_search_one, jobs, chunksize=_CHUNK))
+
+
+def _search_one(job: tuple[Path, str]) -> list[tuple[int, int]]:
+    root, relative = job
+    return _search_file(root / relative, _worker_search)
+
+
+def _search_file(path: Path, search: prefilter.MultiSearch) -> list[tuple[int, int]]:
+    try:
+        text, text_lines = evidence_text(path, path.read_bytes())
+    except OSError:
+        return []
+    return [(index, file_line(line, text_lines)) for index, line in search.first_lines(text)]
