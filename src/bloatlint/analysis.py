@@ -201,6 +201,17 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(word for word in words if len(word) >= 3) - _GENERIC_NAME_WORDS
 
 
+def _same_family(words: frozenset[str], others: frozenset[str]) -> bool:
+    """Names that share a word, or one of whose words holds a word of five letters or more of
+    the other (lightning/pytorch-lightning, autofaiss/faiss-cpu)."""
+    return bool(words & others) or any(
+        len(short) >= 5 and short in long and short != long
+        for a, b in ((words, others), (others, words))
+        for short in a
+        for long in b
+    )
+
+
 def _may_name(distribution: str, module: str) -> bool:
     """Whether ``module`` could be the import name of ``distribution`` as written: they share
     a word (eva-decord/decord, streamlit-keyup/st_keyup), one word of the distribution ends
@@ -539,7 +550,7 @@ class Analysis:
         dependency of the same family (sharing a word of the name) counts: that xformers
         requires torch says nothing about how the project installs torch."""
         words = _name_words(dist)
-        closure = {name for name in self._closure(dist) if words & _name_words(name)}
+        closure = {name for name in self._closure(dist) if _same_family(words, _name_words(name))}
         for imp in self._unexplained_imports if closure else ():
             providers = self.names.dists_for_module(imp.module) & closure
             if providers:

@@ -142,6 +142,8 @@ def guessed_modules(dist: str) -> tuple[str, ...]:
         guesses.add(base[2:])  # pyopengl → OpenGL (matched without regard to case)
     # builds for one CUDA version carry it in the name, not in the module (cuml-cu12 → cuml)
     guesses.add(_CUDA_SUFFIX.sub("", base))
+    # a fork named after the release it froze (a repository timm_0_3_2 installs timm)
+    guesses.add(_VERSION_SUFFIX.sub("", base) or base)
     return tuple(sorted(guesses))
 
 
@@ -152,6 +154,7 @@ _BUILD_WORDS = frozenset(
     | {"openvino", "intel", "xpu", "headless", "nightly", "noavx", "arm64", "aarch64"}
 )
 _CUDA_SUFFIX = re.compile(r"_cu(?:da)?\d+x?$")
+_VERSION_SUFFIX = re.compile(r"(?:_v?\d+)+$")
 
 
 def build_index(environment: Environment | None, config: Config) -> NameIndex:
