@@ -123,7 +123,7 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
         first_party=FirstParty(
             root,
             python_files,
-            config.source_roots,
+            (*config.source_roots, *_subproject_roots(tree.files)),
             _imported_modules(code),
         ),
         names=names,
@@ -317,6 +317,18 @@ def _parse_one(
     except Exception as error:  # a parser bug must not hide the other files' findings
         message = f"bloatlint could not parse this {fmt.name} file (internal error: {error!r})"
         return ParsedFile(problems=(ParseProblem(Location(relative, 1), message),))
+
+
+def _subproject_roots(files: Iterable[str]) -> list[str]:
+    """Folders that hold a project of their own (a setup.py or pyproject.toml below the root,
+    like stable_diffusion/ holding ldm): their packages, and those of their src/, are the
+    project's own wherever they are imported from."""
+    roots = []
+    for path in files:
+        folder, _, name = path.rpartition("/")
+        if folder and name in ("setup.py", "pyproject.toml") and not is_dev_path(f"{folder}/"):
+            roots += [folder, f"{folder}/src"]
+    return roots
 
 
 def _unique(items: Iterable[Declared]) -> tuple[Declared, ...]:

@@ -1,1 +1,2 @@
 import toolkit
+from detector import build_model
