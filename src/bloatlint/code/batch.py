@@ -2,7 +2,8 @@
 
 Each file's text is dropped once scanned, after a search for any patterns the caller gives
 (the run cache rechecks changed files that way): the sources of a large project (50 MB) need
-not stay in memory, nor travel back from the workers.
+not stay in memory, nor travel back from the workers. ``search_files`` reads them again when
+the analysis asks for its evidence patterns, in one pass for all of them.
 
 A process pool costs about 0.1 s to start and pickling each result back; it pays only when
 there are enough files to scan (``PARALLEL_MIN_FILES``, measured on huggingface/diffusers with
