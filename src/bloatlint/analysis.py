@@ -20,7 +20,7 @@ import fnmatch
 import functools
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -550,7 +550,8 @@ class Analysis:
         dependency of the same family (sharing a word of the name) counts: that xformers
         requires torch says nothing about how the project installs torch."""
         words = _name_words(dist)
-        closure = {name for name in self._closure(dist) if _same_family(words, _name_words(name))}
+        needed = self._needed_from([dist])
+        closure = {name for name in needed if _same_family(words, _name_words(name))}
         for imp in self._unexplained_imports if closure else ():
             providers = self.names.dists_for_module(imp.module) & closure
             if providers:
@@ -559,16 +560,6 @@ class Analysis:
                     Evidence("dependency", detail, imp.location, is_dev_path(imp.location.path))
                 ]
         return []
-
-    def _closure(self, dist: str) -> set[str]:
-        found: set[str] = set()
-        pending = list(self._requires(dist, self._declared_extras.get(dist, ())))
-        while pending and len(found) < 2000:
-            name = pending.pop()
-            if name not in found:
-                found.add(name)
-                pending.extend(self._requires(name))
-        return found
 
     def _extra_evidence(self, dist: str) -> list[Evidence]:
         """``optimum[openvino]`` is how the project installs optimum-intel: when a package an
@@ -593,11 +584,17 @@ class Analysis:
 
     def _plugin_evidence(self, dist: str, scope: Scope | None = None) -> list[Evidence]:
         found: list[Evidence] = []
+        for rule in self._rules_that_hold(dist):
+            found += self._rule_matches(rule, scope)
+        return found
+
+    def _rules_that_hold(self, dist: str) -> Iterator[knowledge.PluginRule]:
+        """The plugin rules of ``dist`` and of builds with the same modules whose condition
+        (``requires_any``) the project meets."""
         for name in (dist, *self._variants(dist)):
             for rule in _plugins_by_package().get(name, ()):
                 if self._requirement_met(rule.requires_any):
-                    found += self._rule_matches(rule, scope)
-        return found
+                    yield rule
 
     def _variants(self, dist: str) -> list[str]:
         return _variants(self.names, dist)
@@ -678,10 +675,8 @@ class Analysis:
         same modules) whose condition holds; and the image rules' code patterns."""
         found: dict[re.Pattern[str], None] = {}
         for dist in sorted(self._not_named_directly()):
-            for name in (dist, *self._variants(dist)):
-                for rule in _plugins_by_package().get(name, ()):
-                    if self._requirement_met(rule.requires_any):
-                        found.update(dict.fromkeys(rule.patterns))
+            for rule in self._rules_that_hold(dist):
+                found.update(dict.fromkeys(rule.patterns))
         image = images()
         found.update(dict.fromkeys(image.gpu_patterns))
         found.update(dict.fromkeys(image.window_patterns))
@@ -920,12 +915,9 @@ class Analysis:
     def _in_place_builds(self) -> dict[tuple[str, str], Location]:
         """Dockerfile stages that build a package with the tools already installed there."""
         found: dict[tuple[str, str], Location] = {}
-        for dockerfile in self.project.dockerfiles:
-            for stage in dockerfile.stages:
-                for instruction in stage.of("RUN"):
-                    for command in instruction.commands:
-                        if _builds_in_place(command.unwrapped().argv):
-                            found.setdefault((dockerfile.relative, stage.label), command.location)
+        for key, argv, location in self._stage_commands():
+            if _builds_in_place(argv):
+                found.setdefault(key, location)
         return found
 
     @cached_property
@@ -934,15 +926,20 @@ class Analysis:
         ``git+`` URL): the packages such a stage installs may serve that code, whose imports
         bloatlint never sees, so none of them is reported on a guess."""
         found: dict[tuple[str, str], _ExternalCode] = {}
+        for key, argv, location in self._stage_commands():
+            fetched = _fetched_code(argv)
+            if fetched is not None:
+                found.setdefault(key, _ExternalCode(fetched, location))
+        return found
+
+    def _stage_commands(self) -> Iterator[tuple[tuple[str, str], tuple[str, ...], Location]]:
+        """((Dockerfile, stage label), argv without launchers, location) of each RUN command."""
         for dockerfile in self.project.dockerfiles:
             for stage in dockerfile.stages:
                 for instruction in stage.of("RUN"):
                     for command in instruction.commands:
-                        fetched = _fetched_code(command.unwrapped().argv)
-                        if fetched is not None:
-                            key = (dockerfile.relative, stage.label)
-                            found.setdefault(key, _ExternalCode(fetched, command.location))
-        return found
+                        key = (dockerfile.relative, stage.label)
+                        yield key, command.unwrapped().argv, command.location
 
     @cached_property
     def _first_party_imports(self) -> list[tuple[str, str]]:

@@ -112,10 +112,15 @@ def scan_files(
 
 def searched(scan: CodeScan, search: prefilter.MultiSearch) -> CodeScan:
     """The scan with the first line each pattern matches in its text, and without the text."""
-    hits = tuple(
-        (index, file_line(line, scan.text_lines)) for index, line in search.first_lines(scan.text)
-    )
+    hits = tuple(_hits(search, scan.text, scan.text_lines))
     return replace(scan, text="", text_lines=(), hits=hits)
+
+
+def _hits(
+    search: prefilter.MultiSearch, text: str, text_lines: tuple[int, ...]
+) -> list[tuple[int, int]]:
+    """(pattern index, file line of its first match) for each pattern that matches."""
+    return [(index, file_line(line, text_lines)) for index, line in search.first_lines(text)]
 
 
 def _scan(
@@ -180,4 +185,4 @@ def _search_file(path: Path, search: prefilter.MultiSearch) -> list[tuple[int, i
         text, text_lines = evidence_text(path, path.read_bytes())
     except OSError:
         return []
-    return [(index, file_line(line, text_lines)) for index, line in search.first_lines(text)]
+    return _hits(search, text, text_lines)
