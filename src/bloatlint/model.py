@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """A place in a project file: ``path`` is POSIX and relative to the project root; 1-based."""
 
@@ -43,7 +43,7 @@ class Scope(StrEnum):
     BUILD = "build"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Declared:
     """One package named in one manifest, at one place.
 
@@ -78,7 +78,7 @@ class Declared:
         return self.manager.value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Import:
     """A ``import x.y`` / ``from x import y`` / ``importlib.import_module("x")`` in project code.
 
@@ -99,7 +99,7 @@ class Import:
         return self.module.split(".", 1)[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CommandUse:
     """A command the project runs: ``name`` is the executable (``uvicorn``) or, for
     ``python -m pkg.mod``, the module prefixed with ``-m `` (``-m pkg.mod``)."""
@@ -113,7 +113,7 @@ class CommandUse:
         return self.name[3:] if self.name.startswith("-m ") else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParseProblem:
     """A file bloatlint could not read or understand; reported as BLT001."""
 
@@ -121,7 +121,7 @@ class ParseProblem:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceText:
     """Text of a project file kept for evidence rules (keyword arguments, parser names)."""
 
@@ -130,7 +130,7 @@ class SourceText:
     dev: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One reported problem. ``extra`` holds format-specific facts that JSON output adds to
     the finding's object (e.g. ``freed_bytes`` on BLT101 once sizes are known)."""
@@ -166,7 +166,7 @@ class ManifestError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A manifest that another one installs (``-r file``, ``pip install -r`` in a Dockerfile
     resolved through COPY, ``conda env create -f``). The engine parses it with ``format`` even
@@ -181,7 +181,7 @@ class Reference:
     is_final_stage: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedFile:
     """What one manifest parser found in one file."""
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodeScan:
     """What one Python file or notebook uses.
 
@@ -216,7 +216,7 @@ class _Failure:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _FoundImport:
     module: str
     line: int

@@ -86,7 +86,7 @@ class KnowledgeError(Exception):
     """A data file in ``bloatlint.knowledge`` does not have the shape its loader expects."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DistInfo:
     """Facts about one distribution, as recorded from its newest wheel (or its metadata)."""
 
@@ -102,7 +102,7 @@ class DistInfo:
     requires_extras: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PluginRule:
     """``package`` is needed when any of ``imports`` (module prefixes), ``patterns`` (searched,
     with ``re.MULTILINE``, in code, notebooks, configuration, CI and Dockerfile texts) or

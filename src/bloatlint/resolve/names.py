@@ -18,7 +18,7 @@ from bloatlint.knowledge import extended
 from bloatlint.resolve.environment import Environment
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DistFacts:
     """What is known of one distribution, from the best source that knows it."""
 
