@@ -40,7 +40,12 @@ if TYPE_CHECKING:
 _DEV_DIRS = frozenset(
     {"test", "tests", "testing", "docs", "doc", "benchmarks", "benchmark", ".github"}
 )
-_DEV_FILES = frozenset({"conftest.py", "noxfile.py", "setup.py", "fabfile.py", "tasks.py"})
+_DEV_FILES = frozenset(
+    {"conftest.py", "noxfile.py", "setup.py", "fabfile.py", "tasks.py"}
+    # configuration of tools that only run while developing
+    | {".pre-commit-config.yaml", "tox.ini", "pytest.ini", "mypy.ini", ".flake8", ".pylintrc"}
+    | {".coveragerc", ".isort.cfg", "ruff.toml", ".ruff.toml", ".readthedocs.yaml"}
+)
 
 
 # Imported by many packages and restored by backports (audioop-lts, standard-imghdr, ...) that
@@ -165,6 +170,14 @@ def _builds_in_place(argv: tuple[str, ...]) -> bool:
     return any(word.endswith("setup.py") for word in argv[:3]) and any(
         word in ("install", "develop", "build", "build_ext", "bdist_wheel") for word in argv
     )
+
+
+def _is_local_target(word: str) -> bool:
+    """Whether a pip argument names a project folder (``.``, ``./pkg``, ``/app``, ``-e.``)."""
+    word = word.removeprefix("-e").removeprefix("--editable=")
+    if word.endswith((".txt", ".in", ".whl", ".tar.gz", ".zip")):
+        return False  # a requirements file or an archive, not a folder pip builds
+    return word in (".", "..") or word.startswith(("./", "../", "/"))
 
 
 def _variants(names: NameIndex, dist: str) -> list[str]:
@@ -623,7 +636,7 @@ class Analysis:
                 if not self._path_counts_in(path, scope):
                     continue
                 if fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path.rsplit("/", 1)[-1], glob):
-                    return [Evidence("plugin", why, Location(path, 1))]
+                    return [Evidence("plugin", why, Location(path, 1), is_dev_path(path))]
         return []
 
     def _search(
@@ -862,9 +875,15 @@ class Analysis:
             detail = f"may be what pip builds {built.name} with, installed from source"
             return [Evidence("build-tool", detail, built.location)]
         in_place = self._in_place_builds.get((item.location.path, item.stage or ""))
-        if item.name in BUILD_TOOLS and in_place is not None:
+        if item.name in self.project.build_tools:
+            in_place = self._own_in_place_builds.get((item.location.path, item.stage or ""))
+        if in_place is not None and item.name in BUILD_TOOLS | self.project.build_tools:
             detail = "may be what the same stage builds a package with, without build isolation"
             return [Evidence("build-tool", detail, in_place)]
+        needer = self._built_with_tool.get(item.name)
+        if needer is not None:
+            detail = f"{needer.name} publishes no wheel for Linux and builds from source with it"
+            return [Evidence("build-tool", detail, needer.location)]
         outside = self._external_code.get((item.location.path, item.stage or ""))
         if item.stage is not None and outside is not None and not self.direct_evidence(item.name):
             detail = f"the same stage installs code bloatlint cannot read: {outside.brief}"
@@ -912,11 +931,32 @@ class Analysis:
         return found
 
     @cached_property
+    def _built_with_tool(self) -> dict[str, Declared]:
+        """Build tools (cmake) and the first declared distribution whose source build runs
+        them (dlib): pip builds it on install, with the tool the environment has."""
+        tools = knowledge.curated_build_tools()
+        found: dict[str, Declared] = {}
+        for item in self.project.declared:
+            for tool in tools.get(item.name, ()):
+                found.setdefault(tool, item)
+        return found
+
+    @cached_property
     def _in_place_builds(self) -> dict[tuple[str, str], Location]:
         """Dockerfile stages that build a package with the tools already installed there."""
         found: dict[tuple[str, str], Location] = {}
         for key, argv, location in self._stage_commands():
             if _builds_in_place(argv):
+                found.setdefault(key, location)
+        return found
+
+    @cached_property
+    def _own_in_place_builds(self) -> dict[tuple[str, str], Location]:
+        """Dockerfile stages that build the project itself (a local path) without build
+        isolation: its ``[build-system]`` requirements come from the stage."""
+        found: dict[tuple[str, str], Location] = {}
+        for key, argv, location in self._stage_commands():
+            if _builds_in_place(argv) and any(_is_local_target(word) for word in argv):
                 found.setdefault(key, location)
         return found
 

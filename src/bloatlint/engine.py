@@ -10,10 +10,12 @@ import configparser
 import re
 import tomllib
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from bloatlint import rules
@@ -95,6 +97,7 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
     ]
     config_texts = _config_texts(root, tree.files, {text.path for text in command_scan.texts})
     python_files = tuple(path for path in tree.files if path.endswith(".py"))
+    pyproject = _root_pyproject(root)
     return Project(
         root=root,
         files=tree.files,
@@ -135,7 +138,8 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
             if dockerfile_format.matches(PurePosixPath(path))
         ),
         environment=environment.description if environment else None,
-        own_names=_own_names(root),
+        own_names=_own_names(root, pyproject),
+        build_tools=_own_build_tools(pyproject),
         code_scans=dict(zip(code_files, code, strict=True)),
     )
 
@@ -223,15 +227,37 @@ def _config_targets(texts: Iterable[SourceText]) -> Iterable[Import]:
             yield Import(module, Location(text.path, line), optional=True)
 
 
-def _own_names(root: Path) -> frozenset[str]:
+def _root_pyproject(root: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}  # the manifest parser reports it
+
+
+# hatchling's editable wheels import editables (its get_requires_for_build_editable adds it)
+_BACKEND_EXTRAS = {"hatchling": ("editables",)}
+
+
+def _own_build_tools(document: Mapping[str, Any]) -> frozenset[str]:
+    """What the project's ``[build-system]`` requires: a Dockerfile stage that builds the project
+    without build isolation (``pip install --no-build-isolation -e .``) takes it from the image."""
+    table = document.get("build-system")
+    requires = table.get("requires") if isinstance(table, dict) else None
+    names: set[str] = set()
+    for text in requires if isinstance(requires, list) else ():
+        try:
+            name = canonicalize_name(Requirement(str(text)).name)
+        except InvalidRequirement:
+            continue
+        names.update((name, *_BACKEND_EXTRAS.get(name, ())))
+    return frozenset(names)
+
+
+def _own_names(root: Path, document: Mapping[str, Any]) -> frozenset[str]:
     """The project's own distribution name, from pyproject.toml, setup.cfg or the literal
     ``name=`` of setup.py (never run), so that installing the project itself is not taken for
     a dependency."""
     names: set[str] = set()
-    try:
-        document = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        document = {}
     for table in (document.get("project"), document.get("tool", {}).get("poetry")):
         if isinstance(table, dict) and isinstance(table.get("name"), str):
             names.add(canonicalize_name(table["name"]))

@@ -27,7 +27,8 @@ class Project:
     the raw text of configuration, scripts and CI files for evidence rules; code is not kept
     (``Analysis.code_lines`` reads and searches it); ``code_scans`` holds each code file's
     scan, in the project's order. ``strings`` are the module-like string constants found in
-    code. ``own_names`` are the project's own distribution names.
+    code. ``own_names`` are the project's own distribution names, ``build_tools`` what its
+    ``[build-system]`` requires.
     """
 
     root: Path
@@ -45,4 +46,5 @@ class Project:
     installed_by_stages: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     environment: str | None = None
     own_names: frozenset[str] = frozenset()
+    build_tools: frozenset[str] = frozenset()
     code_scans: Mapping[str, CodeScan] = field(default_factory=dict)

@@ -86,18 +86,20 @@ class FirstParty:
         if any(top in self._names_in.get(root, ()) for root in self._roots):
             return True
         folder = self._script_folder(importer)
-        if _is_itself(folder, top, importer):
-            return False  # chromadb.py's own `import chromadb` means the installed package
-        if top in self._names_in.get(folder, ()):
+        # chromadb.py's own `import chromadb` means the installed package (or one further up)
+        if top in self._names_in.get(folder, ()) and not _is_itself(folder, top, importer):
             return True
         # Scripts are also run from an ancestor folder that is not a package, or put it on
         # sys.path themselves (`sys.path.append(dirname(__file__))`, `cd studio/backend &&
         # python run.py`): a module there shadows a package of the same name. Such an import
         # still counts as a use of that package (Analysis._shadowed_imports); it is only never
         # reported as undeclared.
-        here = _parent(importer)
+        # A module beside the importer is found too when the importer's package is itself put
+        # on sys.path, or by Python 2's implicit relative import (`import locator` next to
+        # locator.py).
+        own = here = _parent(importer)
         while True:
-            on_path = here not in self._packages or here in self._namespaces
+            on_path = here == own or here not in self._packages or here in self._namespaces
             if (
                 on_path
                 and top in self._names_in.get(here, ())

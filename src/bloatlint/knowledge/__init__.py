@@ -210,6 +210,23 @@ def curated_requires() -> Mapping[str, tuple[str, ...]]:
     )
 
 
+@cache
+def curated_build_tools() -> Mapping[str, tuple[str, ...]]:
+    """Tools a distribution's source build runs from the environment, for distributions that
+    publish no wheel for Linux (pip builds them on install), from ``import_names.toml``'s
+    ``[builds_with]``."""
+    source = "import_names.toml"
+    table = tomllib.loads(_read(source)).get("builds_with", {})
+    return MappingProxyType(
+        {
+            _canonical(name, source, name): tuple(
+                _canonical(item, source, name) for item in _strings(value, source, name)
+            )
+            for name, value in table.items()
+        }
+    )
+
+
 def extended_info(name: str) -> DistInfo | None:
     """Facts of a distribution ``distributions.json`` lacks, from the extended tier
     (``extended.sqlite``, see :mod:`bloatlint.knowledge.extended`)."""

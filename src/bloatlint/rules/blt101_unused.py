@@ -13,7 +13,9 @@ whose name resembles a package whose import name is unknown (``decord`` for ``ev
 the knowledge base's for the rest). A Dockerfile stage that also fetches code from outside the
 repository (``git clone``, a ``git+`` URL) may install packages for that code, which bloatlint
 cannot read: its packages are not reported, nor are build tools (Cython, CMake, ...) beside a
-requirement pip builds from source. Only a package with none of these is reported,
+requirement pip builds from source, nor, in a stage that builds without build isolation, what
+the project's own ``[build-system]`` requires (hatchling, and editables for its editable
+builds). Only a package with none of these is reported,
 once per declaration, at the line that declares it. A manifest inside a folder of code
 (``examples/demo/requirements.txt``) serves that folder: a package only code elsewhere uses is
 reported there, and the message names that use.
@@ -59,14 +61,18 @@ def check(analysis: Analysis) -> Iterator[Finding]:
     ]
     freed = costs.freed(analysis, sorted({item.name for item in unused}))
     for item in unused:
-        text = message(item, analysis.needed_by(item.name, item), analysis.used_elsewhere(item))
+        needed_by, elsewhere = analysis.needed_by(item.name, item), analysis.used_elsewhere(item)
+        text = message(item, needed_by, elsewhere)
         gain = freed.get(item.name)
-        if gain is not None and gain.bytes is not None and gain.packages:
-            text += f"; removing it frees {_gain(gain)}"
-        extra = {
-            "freed_bytes": gain.bytes if gain is not None else None,
-            "freed_packages": list(gain.packages) if gain is not None else [item.name],
-        }
+        if needed_by is not None and elsewhere is None:
+            extra: dict[str, object] = {"freed_bytes": 0, "freed_packages": []}  # frees nothing
+        else:
+            if gain is not None and gain.bytes is not None and gain.packages:
+                text += f"; removing it frees {_gain(gain)}"
+            extra = {
+                "freed_bytes": gain.bytes if gain is not None else None,
+                "freed_packages": list(gain.packages) if gain is not None else [item.name],
+            }
         yield Finding("BLT101", item.location, text, item.name, extra=extra)
 
 

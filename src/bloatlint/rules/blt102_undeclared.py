@@ -19,7 +19,11 @@ optional and never reported; ``# noqa: BLT102`` on the import line silences one.
 that a declared package of unknown import name may provide (``decord`` with ``eva-decord``
 declared: a word of the name matches) is not reported either, nor is ``setuptools`` imported
 by a ``setup.py`` (pip builds such a project with setuptools and wheel installed), nor modules
-a hosted notebook platform provides (``google.colab``, Kaggle's ``kaggle_secrets``).
+a hosted notebook platform provides (``google.colab``, Kaggle's ``kaggle_secrets``), nor
+``cog`` in a project with a ``cog.yaml`` (Cog installs it into the image it builds). A module
+beside the importing file, or in a folder above it that is not a package, is the project's
+own (``import locator`` next to ``locator.py``); it still counts as a use of a declared
+package of that name.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ def check(analysis: Analysis) -> Iterator[Finding]:
     declared = analysis.declared_names
     for imp in analysis.third_party_imports:
         if imp.optional or _legacy_build_import(imp) or _platform_import(imp):
+            continue
+        if _image_builder_import(imp, analysis.project.files):
             continue
         candidates = _providers(analysis, imp)
         if candidates & declared or _declared_module(analysis, imp):
@@ -60,6 +66,16 @@ def _platform_import(imp: Import) -> bool:
     return any(
         imp.module == name or imp.module.startswith(f"{name}.") for name in _PLATFORM_MODULES
     )
+
+
+# Modules an image builder installs into every image it builds from its configuration file:
+# Cog puts its own `cog` package (BasePredictor, Input, Path) beside cog.yaml's packages.
+_BUILDER_MODULES = {"cog": "cog.yaml"}
+
+
+def _image_builder_import(imp: Import, files: tuple[str, ...]) -> bool:
+    config = _BUILDER_MODULES.get(imp.top_level)
+    return config is not None and any(path.rpartition("/")[2] == config for path in files)
 
 
 def _legacy_build_import(imp: Import) -> bool:

@@ -1,0 +1,2 @@
+def nearest(points, triangulation):
+    return points
