@@ -115,6 +115,23 @@ def test_explain_tells_why(tmp_path: Path) -> None:
     ]
 
 
+def test_explain_takes_the_name_a_manifest_uses(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "environment.yml": "name: app\ndependencies:\n  - pytorch=2.3\n",
+            "train.py": "import torch\n",
+        },
+    )
+    assert run_cli(tmp_path, "--explain", "pytorch").stdout.splitlines() == [
+        "torch (declared as pytorch):",
+        "  provides modules: functorch, torch, torchgen (from knowledge)",
+        "  declared at environment.yml:3:5 by conda, group main",
+        "    used:",
+        "      - imported as `torch` (train.py:1:1)",
+    ]
+
+
 BAD_INPUTS = {
     "binary requirements": (
         {"requirements.txt": b"\x00\x01\x02binary"},

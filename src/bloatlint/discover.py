@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,8 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> Tree:
     excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
     listed = _git_files(root)
     if listed is not None:
-        found = [path for path in listed if _kept(root, path, excluded)]
+        spec = excluded if exclude else None
+        found = [path for path in listed if _kept(str(root), path, spec)]
     else:
         found = []
         _walk_dir(root, "", [], excluded, found)
@@ -94,16 +96,26 @@ def _git_files(root: Path) -> list[str] | None:
     return sorted(set(filter(None, paths)))
 
 
-def _kept(root: Path, relative: str, excluded: pathspec.GitIgnoreSpec) -> bool:
+def _kept(root: str, relative: str, excluded: pathspec.GitIgnoreSpec | None) -> bool:
+    # string paths and one lstat: a warm run on a large tree is mostly this loop
     parts = relative.split("/")
-    if any(part in SKIPPED_DIRS for part in parts[:-1]) or excluded.match_file(relative):
+    if any(part in SKIPPED_DIRS for part in parts[:-1]):
         return False
-    folder = str(root)
+    if excluded is not None and excluded.match_file(relative):
+        return False
+    folder = root
     for part in parts[:-1]:
         folder = os.path.join(folder, part)
         if _is_environment(folder):
             return False
-    return os.path.lexists(root / relative) and not os.path.isdir(root / relative)
+    path = os.path.join(root, relative)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False  # listed by git but deleted
+    if stat.S_ISLNK(mode):
+        return not os.path.isdir(path)  # a link to a folder is not followed
+    return not stat.S_ISDIR(mode)
 
 
 def _walk_dir(

@@ -5,15 +5,20 @@ counts the uses that folder makes (see ``Analysis.evidence_for``)."""
 
 from __future__ import annotations
 
+from packaging.utils import canonicalize_name
+
 from bloatlint.analysis import Analysis
 from bloatlint.model import Declared
 
 
 def explain(analysis: Analysis, dist: str) -> str:
+    asked = dist
+    dist = _known_as(analysis, dist)
     declarations = [item for item in analysis.project.declared if item.name == dist]
     modules = ", ".join(analysis.names.modules_of(dist)) or "none"
     source = analysis.names.facts(dist).source
-    lines = [f"{dist}:", f"  provides modules: {modules} (from {source})"]
+    heading = f"{dist} (declared as {asked}):" if dist != asked else f"{dist}:"
+    lines = [heading, f"  provides modules: {modules} (from {source})"]
     if not declarations:
         lines.append("  not declared in any manifest bloatlint read")
     for item in declarations:
@@ -23,6 +28,18 @@ def explain(analysis: Analysis, dist: str) -> str:
         )
         lines.extend(f"    {line}" for line in _verdict(analysis, item))
     return "\n".join(lines) + "\n"
+
+
+def _known_as(analysis: Analysis, dist: str) -> str:
+    """The distribution a name stands for as written in a manifest (conda's ``pytorch`` is
+    the ``torch`` distribution), when no declaration has that name already."""
+    declared = analysis.project.declared
+    if any(item.name == dist for item in declared):
+        return dist
+    for item in declared:
+        if canonicalize_name(item.raw_name) == dist:
+            return item.name
+    return dist
 
 
 def _verdict(analysis: Analysis, item: Declared) -> list[str]:

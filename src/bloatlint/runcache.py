@@ -62,13 +62,14 @@ def findings_and_summary(
     tree = walk(root, config.exclude)
     cacheable = options.use_cache and not (options.python or options.conda_prefix or options.online)
     files = [*tree.files, *(str(path) for path in options.extra_files)]
-    run_key, layout = keys(root, files, config, options) if cacheable else (None, None)
+    stats: dict[str, tuple[int, int]] = {}
+    run_key, layout = keys(root, files, config, options, stats) if cacheable else (None, None)
     if run_key is not None:
         cached = load(root, run_key)
         if cached is not None:
             return cached
     if layout is not None:
-        reused = _reusable(root, layout)
+        reused = _reusable(root, layout, stats)
         if reused is not None:
             findings, summary, record = reused
             if run_key is not None:
@@ -87,11 +88,12 @@ def _is_code(path: str) -> bool:
 
 
 def _reusable(
-    root: Path, layout: str
+    root: Path, layout: str, stats: Mapping[str, tuple[int, int]]
 ) -> tuple[tuple[Finding, ...], dict[str, Any], dict[str, Any]] | None:
     """The last run with this layout, if every code file changed since then still has the
     same scan (imports, module-like strings, commands, problems) and the same first match of
-    every pattern the run searched: then the analysis would decide everything as before."""
+    every pattern the run searched: then the analysis would decide everything as before.
+    ``stats`` are the (size, mtime) ``keys`` read of each file."""
     try:
         pointer = root / CACHE_DIR / f"layout-{layout[:32]}.json"
         record = json.loads((root / CACHE_DIR / pointer.read_text().strip()).read_text())
@@ -103,7 +105,12 @@ def _reusable(
         patterns = [re.compile(source, re.MULTILINE) for source in record["searched"]]
     except Exception:  # missing, partial, corrupt or from another version
         return None
-    changed = [path for path, facts in code.items() if not _same_stat(root / path, *facts[:2])]
+    untrusted = time.time_ns() - _UNTRUSTED_WINDOW_NS
+    changed = [
+        path
+        for path, facts in code.items()
+        if (known := stats.get(path)) is None or known[1] > untrusted or list(known) != facts[:2]
+    ]
     if len(changed) > _MAX_RECHECKED:
         return None
     from bloatlint.code.batch import scan_files
@@ -120,39 +127,30 @@ def _reusable(
     return findings, summary, record
 
 
-def _same_stat(path: Path, size: int, mtime_ns: int) -> bool:
-    try:
-        stat = path.stat()
-    except OSError:
-        return False
-    recent = stat.st_mtime_ns > time.time_ns() - _UNTRUSTED_WINDOW_NS
-    return not recent and stat.st_size == size and stat.st_mtime_ns == mtime_ns
-
-
 def keys(
-    root: Path, files: Sequence[str], settings: object, options: object
+    root: Path,
+    files: Sequence[str],
+    settings: object,
+    options: object,
+    stats: dict[str, tuple[int, int]] | None = None,
 ) -> tuple[str | None, str | None]:
     """The run's key and its layout key, from one stat of each file. The run key covers
     every file's path, size and modification time; the layout key counts code files by path
     only, so that a run whose other files are all as they were may be answered by checking
     the code files that changed (``_reusable``). Either is ``None`` when a file it covers
-    cannot be stat'ed or changed too recently for its modification time to vouch for it."""
+    cannot be stat'ed or changed too recently for its modification time to vouch for it.
+    ``stats``, when given, receives each project file's (size, mtime)."""
     common = hashlib.sha256()
     common.update(_canonical_json(settings).encode())
     common.update(_canonical_json(options).encode())
     package = Path(bloatlint.__file__).parent
-    own = sorted(
-        str(path.relative_to(package))
-        for path in package.rglob("*.*")
-        if "__pycache__" not in path.parts
-    )
-    own_lines = _stat_lines(package, own)
+    own_lines = _stat_lines(package, _own_files(str(package)))
     venv_lines = [
         (f"{site}\0{site.stat().st_mtime_ns}\n", site.stat().st_mtime_ns)
         for venv in (".venv", "venv")
         for site in sorted((root / venv).glob("lib/python*/site-packages"))
     ]
-    tree_lines = _stat_lines(root, files)
+    tree_lines = _stat_lines(root, files, stats)
     if own_lines is None or tree_lines is None:
         return None, None
     untrusted = time.time_ns() - _UNTRUSTED_WINDOW_NS
@@ -176,15 +174,31 @@ def keys(
     )
 
 
-def _stat_lines(base: Path, names: Iterable[str]) -> list[tuple[str, int]] | None:
+def _own_files(package: str) -> list[str]:
+    """bloatlint's own files (its code and knowledge), relative to its package folder."""
+    found: list[str] = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        relative = os.path.relpath(folder, package)
+        prefix = "" if relative == "." else f"{relative}/"
+        found.extend(f"{prefix}{name}" for name in names if "." in name)
+    return sorted(found)
+
+
+def _stat_lines(
+    base: Path, names: Iterable[str], stats: dict[str, tuple[int, int]] | None = None
+) -> list[tuple[str, int]] | None:
     """``name, size, mtime`` of each file, with its mtime; ``None`` if one cannot be read."""
     lines: list[tuple[str, int]] = []
+    folder = str(base)  # pathlib's joins cost more than the stats on a large tree
     for name in names:
         try:
-            stat = (base / name).stat()
+            found = os.stat(os.path.join(folder, name))  # noqa: PTH116, PTH118
         except OSError:
             return None
-        lines.append((f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n", stat.st_mtime_ns))
+        lines.append((f"{name}\0{found.st_size}\0{found.st_mtime_ns}\n", found.st_mtime_ns))
+        if stats is not None:
+            stats[name] = (found.st_size, found.st_mtime_ns)
     return lines
 
 

@@ -46,6 +46,7 @@ class FirstParty:
         self._packages: set[str] = set()
         self._namespaces: set[str] = set()  # packages only because the project imports them so
         self._script_folders: dict[str, str] = {}
+        self._everywhere: frozenset[str] | None = None
         for relative in files:
             self._add(PurePosixPath(relative))
         extra = (_relative_folder(root, folder) for folder in source_roots)
@@ -109,6 +110,13 @@ class FirstParty:
             if not here:
                 return False
             here = _parent(here)
+
+    def anywhere(self, top: str) -> bool:
+        """Whether any folder of the project holds a module or package named ``top``: code
+        that puts that folder on ``sys.path`` at run time imports it as top-level."""
+        if self._everywhere is None:
+            self._everywhere = frozenset().union(*self._names_in.values()) - {"__init__"}
+        return top in self._everywhere
 
     def is_at_root(self, module: str) -> bool:
         """Whether ``module`` is the project's own from every file (not only from scripts in

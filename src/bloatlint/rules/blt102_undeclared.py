@@ -23,7 +23,9 @@ a hosted notebook platform provides (``google.colab``, Kaggle's ``kaggle_secrets
 ``cog`` in a project with a ``cog.yaml`` (Cog installs it into the image it builds). A module
 beside the importing file, or in a folder above it that is not a package, is the project's
 own (``import locator`` next to ``locator.py``); it still counts as a use of a declared
-package of that name.
+package of that name. Nor is a name that a module or package anywhere in the project has
+(code that appends ``scripts/`` to ``sys.path`` imports ``prepare_data``), nor Python 2's
+standard library (``Queue``, ``urllib2``, ``cPickle``), which no index distributes.
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ def check(analysis: Analysis) -> Iterator[Finding]:
     for imp in analysis.third_party_imports:
         if imp.optional or _legacy_build_import(imp) or _platform_import(imp):
             continue
-        if _image_builder_import(imp, analysis.project.files):
+        if _image_builder_import(imp, analysis.project.files) or imp.top_level in _PYTHON2_STDLIB:
             continue
+        if analysis.project.first_party.anywhere(imp.top_level):
+            continue  # the project's own module, on a sys.path the code sets up at run time
         candidates = _providers(analysis, imp)
         if candidates & declared or _declared_module(analysis, imp):
             continue
@@ -66,6 +70,16 @@ def _platform_import(imp: Import) -> bool:
     return any(
         imp.module == name or imp.module.startswith(f"{name}.") for name in _PLATFORM_MODULES
     )
+
+
+# Python 2's standard library under the names Python 3 renamed or dropped: code that still
+# imports them is Python 2 code (or a fallback bloatlint does not see guarded), not a package.
+_PYTHON2_STDLIB = frozenset(
+    {"Queue", "ConfigParser", "StringIO", "cStringIO", "cPickle", "urllib2", "urlparse"}
+    | {"httplib", "HTMLParser", "Tkinter", "tkMessageBox", "__builtin__", "commands", "cookielib"}
+    | {"SocketServer", "SimpleHTTPServer", "BaseHTTPServer", "thread", "dummy_thread", "copy_reg"}
+    | {"xmlrpclib", "htmlentitydefs", "anydbm", "dbhash", "md5", "sha", "sets", "exceptions"}
+)
 
 
 # Modules an image builder installs into every image it builds from its configuration file:
