@@ -132,6 +132,22 @@ def test_explain_takes_the_name_a_manifest_uses(tmp_path: Path) -> None:
     ]
 
 
+def test_explain_says_a_marker_keeps_a_backport_out(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "requirements.txt": 'importlib-metadata; python_version < "3.8"\n',
+            "app.py": "import json\n",
+        },
+    )
+    assert run_cli(tmp_path).stdout == ""
+    assert run_cli(tmp_path, "--explain", "importlib-metadata").stdout.splitlines()[2:] == [
+        "  declared at requirements.txt:1:1 by pip, group main",
+        '    its marker (python_version < "3.8") excludes the Python bloatlint targets:'
+        " never reported",
+    ]
+
+
 BAD_INPUTS = {
     "binary requirements": (
         {"requirements.txt": b"\x00\x01\x02binary"},

@@ -113,7 +113,7 @@ def _plugins_by_package() -> dict[str, tuple[knowledge.PluginRule, ...]]:
     return {package: tuple(found) for package, found in rules.items()}
 
 
-def _installs_here(item: Declared) -> bool:
+def installs_here(item: Declared) -> bool:
     """Whether a declaration installs anything for the Python bloatlint targets: a backport
     such as ``dataclasses; python_version < "3.7"`` installs nothing on a modern Python."""
     if item.marker is None or "python" not in item.marker:
@@ -851,7 +851,7 @@ class Analysis:
         return extras
 
     def is_unused(self, item: Declared) -> bool:
-        if item.native or item.transitive or not _installs_here(item):
+        if item.native or item.transitive or not installs_here(item):
             return False
         return not self.evidence_for(item)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from packaging.utils import canonicalize_name
 
-from bloatlint.analysis import Analysis
+from bloatlint.analysis import Analysis, installs_here
 from bloatlint.model import Declared
 
 
@@ -47,6 +47,8 @@ def _verdict(analysis: Analysis, item: Declared) -> list[str]:
         return ["a native package with no Python module: never reported as unused"]
     if item.transitive:
         return ["recorded by a lock or an environment export: not a declaration"]
+    if not installs_here(item):
+        return [f"its marker ({item.marker}) excludes the Python bloatlint targets: never reported"]
     evidence = analysis.evidence_for(item)
     if evidence:
         return ["used:", *(f"  - {reason}" for reason in evidence)]
