@@ -81,7 +81,7 @@ REMOVED_STDLIB_MODULES = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One reason a distribution is needed. ``dev`` marks reasons that only hold while
     developing (tests, CI, Makefile, pre-commit), which BLT103 distinguishes."""
@@ -392,10 +392,14 @@ class Analysis:
 
     def _import_evidence(self, dist: str) -> list[Evidence]:
         found: list[Evidence] = []
+        details: dict[str, str] = {}  # one text per module: torch is imported in 2,000 files
         for module in self._modules(dist):
             for imp in self._imports_of(module, dist):
                 dev = is_dev_path(imp.location.path)
-                found.append(Evidence("import", f"imported as `{imp.module}`", imp.location, dev))
+                detail = details.get(imp.module) or details.setdefault(
+                    imp.module, f"imported as `{imp.module}`"
+                )
+                found.append(Evidence("import", detail, imp.location, dev))
         return found
 
     def _modules(self, dist: str) -> tuple[str, ...]:
@@ -711,7 +715,7 @@ class Analysis:
         from bloatlint.code.batch import search_files  # it imports the scanners
 
         found: dict[re.Pattern[str], dict[str, int]] = {pattern: {} for pattern in patterns}
-        paths = list(self.project.code_scans)
+        paths = list(self.project.code_files)
         for path, hits in zip(paths, search_files(self.project.root, paths, patterns), strict=True):
             for index, line in hits:
                 found[patterns[index]][path] = line
@@ -722,7 +726,7 @@ class Analysis:
     ) -> Location | None:
         """The first match of any pattern in the first code file holding one (development
         paths only when ``dev``)."""
-        order = {path: index for index, path in enumerate(self.project.code_scans)}
+        order = {path: index for index, path in enumerate(self.project.code_files)}
         best: tuple[tuple[int, int], Location] | None = None
         for rank, pattern in enumerate(patterns):
             for path, line in self.code_lines(pattern).items():

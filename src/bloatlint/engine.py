@@ -21,6 +21,7 @@ from packaging.utils import canonicalize_name
 from bloatlint import rules
 from bloatlint.analysis import Analysis, is_dev_path
 from bloatlint.code.batch import scan_files
+from bloatlint.code.cache import scan_digest
 from bloatlint.code.commands import commands_from_shell, scan_commands
 from bloatlint.code.first_party import FirstParty
 from bloatlint.code.imports import CodeScan
@@ -140,7 +141,12 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
         environment=environment.description if environment else None,
         own_names=_own_names(root, pyproject),
         build_tools=_own_build_tools(pyproject),
-        code_scans=dict(zip(code_files, code, strict=True)),
+        code_files=tuple(code_files),
+        code_digests=(
+            {path: scan_digest(scan) for path, scan in zip(code_files, code, strict=True)}
+            if options.use_cache
+            else {}
+        ),
     )
 
 

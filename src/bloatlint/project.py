@@ -12,7 +12,6 @@ from bloatlint.model import CommandUse, Declared, Import, ParseProblem, SourceTe
 
 if TYPE_CHECKING:
     from bloatlint.code.first_party import FirstParty
-    from bloatlint.code.imports import CodeScan
     from bloatlint.manifests.dockerfile import Dockerfile
     from bloatlint.resolve.names import NameIndex
 
@@ -25,10 +24,11 @@ class Project:
     (Dockerfile path, stage label) pairs. ``dockerfiles`` are the full models of every
     Dockerfile (stages, instructions, shell commands) for the container rules; ``texts`` hold
     the raw text of configuration, scripts and CI files for evidence rules; code is not kept
-    (``Analysis.code_lines`` reads and searches it); ``code_scans`` holds each code file's
-    scan, in the project's order. ``strings`` are the module-like string constants found in
-    code. ``own_names`` are the project's own distribution names, ``build_tools`` what its
-    ``[build-system]`` requires.
+    (``Analysis.code_lines`` reads and searches it); ``code_files`` are the code files in the
+    project's order, ``code_digests`` the digest of each one's scan when the run keeps a
+    cache (the scans themselves are not kept). ``strings`` are the module-like string
+    constants found in code. ``own_names`` are the project's own distribution names,
+    ``build_tools`` what its ``[build-system]`` requires.
     """
 
     root: Path
@@ -47,4 +47,5 @@ class Project:
     environment: str | None = None
     own_names: frozenset[str] = frozenset()
     build_tools: frozenset[str] = frozenset()
-    code_scans: Mapping[str, CodeScan] = field(default_factory=dict)
+    code_files: tuple[str, ...] = ()
+    code_digests: Mapping[str, str] = field(default_factory=dict)

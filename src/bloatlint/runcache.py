@@ -236,13 +236,14 @@ def store(
 def _code_facts(root: Path, analysis: Analysis) -> dict[str, Any]:
     """Per code file: its size, modification time, scan digest and the first line each
     searched pattern matches; and the patterns the analysis searched."""
-    from bloatlint.code.cache import scan_digest
-
     project = analysis.project
     searched = sorted(analysis.searched_patterns(), key=lambda pattern: pattern.pattern)
     code: dict[str, list[Any]] = {}
     lines = [analysis.code_lines(pattern) for pattern in searched]
-    for path, scan in project.code_scans.items():
+    for path in project.code_files:
+        digest = project.code_digests.get(path)
+        if digest is None:
+            continue  # a run without the scan digests is never reused
         try:
             stat = (root / path).stat()
         except OSError:
@@ -252,7 +253,7 @@ def _code_facts(root: Path, analysis: Analysis) -> dict[str, Any]:
             for pattern, found in zip(searched, lines, strict=True)
             if path in found
         ]
-        code[path] = [stat.st_size, stat.st_mtime_ns, scan_digest(scan), hits]
+        code[path] = [stat.st_size, stat.st_mtime_ns, digest, hits]
     return {"code": code, "searched": [pattern.pattern for pattern in searched]}
 
 
