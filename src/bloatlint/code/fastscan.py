@@ -24,7 +24,7 @@ not parse on its own.
 Syntax errors: a file that fails to lex or whose parsed chunks fail is handed to the full parse,
 which reports BLT001 exactly. An error inside a chunk that holds no import (``def f(:`` in a
 function without imports) is not seen: seeing it takes a full parse, 4-5 times the cost of this
-scan (see benchmarks/README.md). ``scan_python_ast`` keeps the exact behaviour.
+scan (measured with benchmarks/bench.py). ``scan_python_ast`` keeps the exact behaviour.
 """
 
 from __future__ import annotations
