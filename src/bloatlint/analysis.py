@@ -878,17 +878,18 @@ class Analysis:
         if item.name in BUILD_TOOLS and built is not None and built.name != item.name:
             detail = f"may be what pip builds {built.name} with, installed from source"
             return [Evidence("build-tool", detail, built.location)]
-        in_place = self._in_place_builds.get((item.location.path, item.stage or ""))
-        if item.name in self.project.build_tools:
-            in_place = self._own_in_place_builds.get((item.location.path, item.stage or ""))
-        if in_place is not None and item.name in BUILD_TOOLS | self.project.build_tools:
+        stage = (item.location.path, item.stage or "")
+        in_place = self._in_place_builds.get(stage) if item.name in BUILD_TOOLS else None
+        if in_place is None and item.name in self.project.build_tools:
+            in_place = self._own_in_place_builds.get(stage)
+        if in_place is not None:
             detail = "may be what the same stage builds a package with, without build isolation"
             return [Evidence("build-tool", detail, in_place)]
         needer = self._built_with_tool.get(item.name)
         if needer is not None:
             detail = f"{needer.name} publishes no wheel for Linux and builds from source with it"
             return [Evidence("build-tool", detail, needer.location)]
-        outside = self._external_code.get((item.location.path, item.stage or ""))
+        outside = self._external_code.get(stage)
         if item.stage is not None and outside is not None and not self.direct_evidence(item.name):
             detail = f"the same stage installs code bloatlint cannot read: {outside.brief}"
             return [Evidence("external-code", detail, outside.location)]

@@ -198,16 +198,7 @@ def curated_import_names() -> Mapping[str, tuple[str, ...]]:
 def curated_requires() -> Mapping[str, tuple[str, ...]]:
     """Requirements of distributions whose index metadata lists none (an sdist whose
     ``setup.py`` reads a requirements file), from ``import_names.toml``'s ``[requires]``."""
-    source = "import_names.toml"
-    table = tomllib.loads(_read(source)).get("requires", {})
-    return MappingProxyType(
-        {
-            _canonical(name, source, name): tuple(
-                _canonical(item, source, name) for item in _strings(value, source, name)
-            )
-            for name, value in table.items()
-        }
-    )
+    return _curated_distributions("requires")
 
 
 @cache
@@ -215,8 +206,13 @@ def curated_build_tools() -> Mapping[str, tuple[str, ...]]:
     """Tools a distribution's source build runs from the environment, for distributions that
     publish no wheel for Linux (pip builds them on install), from ``import_names.toml``'s
     ``[builds_with]``."""
+    return _curated_distributions("builds_with")
+
+
+def _curated_distributions(table_name: str) -> Mapping[str, tuple[str, ...]]:
+    """A table of ``import_names.toml`` that maps distributions to lists of distributions."""
     source = "import_names.toml"
-    table = tomllib.loads(_read(source)).get("builds_with", {})
+    table = tomllib.loads(_read(source)).get(table_name, {})
     return MappingProxyType(
         {
             _canonical(name, source, name): tuple(
