@@ -204,6 +204,8 @@ def _served_folder(folder: str) -> str:
 
 # Plugins their host always runs once installed, even those with a rule of their own.
 _AUTO_LOADED_PREFIXES = ("flake8-",)
+# A checkpoint loaded with its own code; that code is often the project's own modelling package.
+_REMOTE_CODE = re.compile(r"\btrust_remote_code\s*=\s*(?!False\b|None\b)[\w.\[]")
 
 # Words of distribution names that say nothing about what the package is.
 _GENERIC_NAME_WORDS = frozenset({"python", "py", "py3", "lib", "sdk", "api", "client", "core"})
@@ -504,6 +506,7 @@ class Analysis:
     def _indirect_evidence(self, dist: str, scope: Scope | None = None) -> list[Evidence]:
         found = [*self._plugin_evidence(dist, scope), *self._metapackage_evidence(dist)]
         found += self._backport_evidence(dist) + self._extra_evidence(dist)
+        found += self._companion_evidence(dist)
         found += self._dependency_provides_evidence(dist)
         found += self._unknown_name_evidence(dist)
         if dist not in _plugins_by_package() or dist.startswith(_AUTO_LOADED_PREFIXES):
@@ -589,6 +592,32 @@ class Analysis:
                     detail = f"its extra [{extra}] installs {member}, which is used"
                     found.append(Evidence("extra", detail, use.location, use.dev))
         return found
+
+    def _companion_evidence(self, dist: str) -> list[Evidence]:
+        found = self._companion_of(dist)
+        if found is None:
+            return []
+        host, extra = found
+        uses = self.direct_evidence(host)
+        if not uses:
+            return []
+        detail = f"what {host}'s [{extra}] extra installs, loaded by {host}"
+        return [Evidence("companion", detail, uses[0].location, uses[0].dev)]
+
+    def _companion_of(self, dist: str) -> tuple[str, str] | None:
+        """(host, extra) when ``dist`` is what ``host[extra]`` installs and is named after it
+        (pyvips-binary for ``pyvips[binary]``): a part the host loads when it is present (its
+        bundled library, a compiled speed-up), whatever its own module is called."""
+        host, _, word = dist.rpartition("-")
+        while host:
+            extras = self.names.facts(host).extras
+            named = sorted(extra for extra, members in extras.items() if dist in members)
+            if named:
+                return host, named[0]
+            if word == "binary" and host in self.declared_names:
+                return host, "binary"  # an sdist whose extras the index does not show (pyvips)
+            host, _, _ = host.rpartition("-")
+        return None
 
     def _backport_evidence(self, dist: str) -> list[Evidence]:
         for module in self._modules(dist):
@@ -695,6 +724,7 @@ class Analysis:
             for rule in self._rules_that_hold(dist):
                 found.update(dict.fromkeys(rule.patterns))
         image = images()
+        found[_REMOTE_CODE] = None
         found.update(dict.fromkeys(image.gpu_patterns))
         found.update(dict.fromkeys(image.window_patterns))
         found.update(dict.fromkeys(image.runtime_compiler_patterns))
@@ -900,7 +930,41 @@ class Analysis:
         if direct:
             return direct
         indirect = self._indirect_evidence(item.name, scope)
-        return [e for e in indirect if self._counts_in(e, scope)]
+        scoped = [e for e in indirect if self._counts_in(e, scope)]
+        return scoped or self._remote_code_evidence(item.name, scope) or self._companion_here(item)
+
+    def _companion_here(self, item: Declared) -> list[Evidence]:
+        """A companion (see ``_companion_of``) declared with its host serves what the host
+        serves there."""
+        found = self._companion_of(item.name)
+        if found is None:
+            return []
+        host, extra = found
+        for other in self.project.declared:
+            same_file = other.name == host and other.location.path == item.location.path
+            if same_file and self.evidence_for(other):
+                detail = f"what {host}'s [{extra}] extra installs, loaded by {host}"
+                return [Evidence("companion", detail, other.location)]
+        return []
+
+    def _remote_code_evidence(self, dist: str, scope: Scope) -> list[Evidence]:
+        """Code that loads a checkpoint with ``trust_remote_code=True`` runs the modelling
+        code shipped with it, which in a model's own repository is the project's package
+        (a recipe folder loading the model its repository defines): what that package imports
+        is needed by the folder too."""
+        loads = next((p for p in self.code_lines(_REMOTE_CODE) if p.startswith(scope)), None)
+        if loads is None:
+            return []
+        names = self.project.first_party.first_party_names()
+        packages = tuple(f"{root}{top}/" for top in sorted(names) for root in ("", "src/"))
+        for use in self.direct_evidence(dist):
+            if use.location is not None and use.location.path.startswith(packages):
+                detail = (
+                    f"{loads} loads a model with trust_remote_code, whose code may be the "
+                    "project's own package, which imports it"
+                )
+                return [Evidence("remote-code", detail, use.location, use.dev)]
+        return []
 
     def _scope(self, manifest: str) -> Scope | None:
         """The folders whose code a manifest serves: its own, and the project's packages

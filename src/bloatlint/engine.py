@@ -10,7 +10,7 @@ import configparser
 import re
 import tomllib
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -34,12 +34,14 @@ from bloatlint.manifests.setup_py import project_name
 from bloatlint.model import (
     CommandUse,
     Declared,
+    FileRole,
     Finding,
     Import,
     Location,
     ManifestError,
     ParsedFile,
     ParseProblem,
+    Scope,
     SourceText,
 )
 from bloatlint.options import Options
@@ -84,9 +86,9 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
     root = options.root
     tree = tree or walk(root, config.exclude)
     manifests = _parse_manifests(root, tree.files, options.extra_files, config.target)
-    declared = _unique(item for parsed in manifests for item in parsed.declared)
+    declared = _unique(_in_roles(manifests))
     environment = find_environment(root, options.python)
-    names = build_index(environment, config)
+    names = build_index(environment, config, _pinned_versions(declared))
     code_files = [path for path in tree.files if path.endswith((".py", ".ipynb"))]
     code = scan_files(root, code_files, use_cache=options.use_cache)
     command_scan = scan_commands(root, tree.files)
@@ -361,6 +363,35 @@ def _subproject_roots(files: Iterable[str]) -> list[str]:
         if folder and name in ("setup.py", "pyproject.toml") and not is_dev_path(f"{folder}/"):
             roots += [folder, f"{folder}/src"]
     return roots
+
+
+def _in_roles(manifests: Iterable[ParsedFile]) -> Iterator[Declared]:
+    """The declarations, those of a requirements file another manifest installs given that
+    role: setup.py's ``extras_require={"dev": load("requirements.txt")}`` makes them
+    development ones, ``install_requires=load("requirements_minimal.txt")`` main ones. A file
+    installed in several roles takes the main one if any; a file whose own name says it is for
+    development keeps that."""
+    manifests = list(manifests)
+    roles: dict[str, list[FileRole]] = {}
+    for parsed in manifests:
+        for role in parsed.roles:
+            roles.setdefault(role.path, []).append(role)
+    for parsed in manifests:
+        for item in parsed.declared:
+            given = roles.get(item.location.path)
+            if not given or item.scope is Scope.DEV:
+                yield item
+                continue
+            role = next((r for r in given if r.scope is Scope.MAIN), given[0])
+            yield replace(item, group=role.group, scope=role.scope)
+
+
+def _pinned_versions(declared: Iterable[Declared]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for item in declared:
+        if item.version is not None:
+            found.setdefault(item.name, set()).add(item.version)
+    return found
 
 
 def _unique(items: Iterable[Declared]) -> tuple[Declared, ...]:

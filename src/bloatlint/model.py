@@ -51,7 +51,8 @@ class Declared:
     for conda packages it is the PyPI distribution that conda package provides, and ``raw_name``
     keeps what was written. ``group`` is the group, extra or file role it belongs to (``main``,
     an extra's name, ``dev``, ``test``, a Dockerfile stage ...); ``scope`` is its coarse meaning.
-    ``pinned`` is true when a version constraint is attached. ``transitive`` marks entries a lock
+    ``pinned`` is true when a version constraint is attached; ``version`` is the release an
+    exact pin names (``==2.15.1``, conda's ``=2.15``), if any. ``transitive`` marks entries a lock
     or pip-compile output records only because something else needs them. ``from_source``
     marks a requirement installed from a repository or an sdist URL, which pip builds.
     """
@@ -71,6 +72,7 @@ class Declared:
     suppressed: frozenset[str] = frozenset()
     marker: str | None = None
     from_source: bool = False
+    version: str | None = None
 
     @property
     def source(self) -> str:
@@ -182,6 +184,17 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class FileRole:
+    """What another manifest installs a requirements file as: setup.py reading
+    ``requirements.txt`` into ``extras_require["dev"]`` makes its packages development ones,
+    whatever the file's name says. ``path`` is relative to the project root."""
+
+    path: str
+    group: str
+    scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedFile:
     """What one manifest parser found in one file."""
 
@@ -189,3 +202,4 @@ class ParsedFile:
     commands: tuple[CommandUse, ...] = ()
     problems: tuple[ParseProblem, ...] = ()
     references: tuple[Reference, ...] = ()
+    roles: tuple[FileRole, ...] = ()

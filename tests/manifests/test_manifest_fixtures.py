@@ -48,6 +48,7 @@ def describe(parsed: ParsedFile, root: Path) -> Outcome:
                 "group": item.group,
                 "scope": item.scope.value,
                 "pinned": item.pinned,
+                "version": item.version,
                 "transitive": item.transitive,
                 "native": item.native,
                 "extras": sorted(item.extras),

@@ -113,6 +113,28 @@ def test_conda_declaration(spec: str, name: str, column: int, pinned: bool, nati
     assert (found.manager, found.stage, found.is_final_stage) == (Manager.CONDA, "build", True)
 
 
+@pytest.mark.parametrize(
+    ("spec", "version"),
+    [
+        ("pytorch=2.3", "2.3"),
+        ("pytorch==2.3.1", "2.3.1"),
+        ("faiss-gpu=1.7.4=py311*_cuda", "1.7.4"),
+        ("faiss-gpu 1.7.4 py311*_cuda", "1.7.4"),
+        ("numpy=1.26.*", "1.26"),
+        ("numpy[version='>=1.26', build=py311*]", None),
+        ("numpy>=1.26,<2", None),
+        ("numpy=${NUMPY_VERSION}", None),
+        ("numpy", None),
+    ],
+)
+def test_conda_declaration_keeps_the_release_an_exact_version_names(
+    spec: str, version: str | None
+) -> None:
+    found = conda_declaration(spec, Location("environment.yml", 1))
+    assert found is not None
+    assert found.version == version
+
+
 def test_conda_declaration_group_sets_scope() -> None:
     found = conda_declaration("pytest", Location("Dockerfile", 1), group="test")
     assert found is not None

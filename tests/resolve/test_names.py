@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bloatlint.resolve.names import DistFacts, NameIndex
+from bloatlint.config import Config
+from bloatlint.resolve.names import DistFacts, NameIndex, build_index, with_older_requirements
 
 
 def test_requires_follows_the_extras_a_requirement_asks_for() -> None:
@@ -35,3 +36,25 @@ def test_pytorch_builds_of_a_described_distribution_provide_its_modules() -> Non
     assert "triton" in index.modules_of("pytorch-triton-xpu")
     assert index.modules_of("triton-xpu") == ("triton", "triton_xpu")
     assert index.modules_of("pytorch-triton") == ("pytorch_triton", "torch_triton", "triton")
+
+
+def test_a_pinned_older_release_also_requires_what_its_series_required() -> None:
+    newest = DistFacts(
+        "tensorboard", ("tensorboard",), requires=("absl-py", "grpcio"), source="knowledge"
+    )
+    older = with_older_requirements(newest, ["2.15.2"])
+    assert set(older.requires) >= {"absl-py", "grpcio", "google-auth", "six"}
+    assert with_older_requirements(newest, ["2.21.0", "not a version"]) == newest
+
+
+def test_an_extra_an_older_release_asked_for_is_followed() -> None:
+    torch = DistFacts("torch", ("torch",), requires=("filelock",), source="knowledge")
+    toolkit = DistFacts("cuda-toolkit", (), extras={"cublas": ("nvidia-cublas",)})
+    index = NameIndex([with_older_requirements(torch, ["2.11.0"]), toolkit])
+    assert {"filelock", "cuda-toolkit", "nvidia-cublas"} <= index.requires("torch")
+
+
+def test_the_index_adds_older_requirements_for_pinned_releases_only() -> None:
+    pinned = build_index(None, Config(), {"tensorboard": {"2.15.2"}})
+    assert "google-auth" in pinned.requires("tensorboard")
+    assert "google-auth" not in build_index(None, Config()).requires("tensorboard")

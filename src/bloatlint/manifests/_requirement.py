@@ -8,7 +8,9 @@ Shared by every format that holds pip requirement strings outside a requirements
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -35,6 +37,23 @@ class RequirementSpec:
     extras: frozenset[str]
     marker: str | None = None
     url: str | None = None
+    version: str | None = None
+
+
+class _Specifier(Protocol):
+    @property
+    def operator(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+
+def exact_version(specifiers: Iterable[_Specifier]) -> str | None:
+    """The release an ``==`` (or ``===``) specifier names; ``2.15.*`` gives ``2.15``."""
+    for specifier in specifiers:
+        if specifier.operator in ("==", "==="):
+            return specifier.version.removesuffix(".*")
+    return None
 
 
 def parse_requirement(text: str) -> RequirementSpec | None:
@@ -57,6 +76,7 @@ def parse_requirement(text: str) -> RequirementSpec | None:
         extras=frozenset(req.extras),
         marker=str(req.marker) if req.marker else None,
         url=req.url,
+        version=exact_version(req.specifier),
     )
 
 
@@ -113,4 +133,5 @@ def pip_declaration(
         suppressed=suppressed,
         marker=spec.marker,
         from_source=spec.url is not None and not spec.url.split("#", 1)[0].endswith(".whl"),
+        version=spec.version,
     )

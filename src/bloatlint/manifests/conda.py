@@ -56,6 +56,7 @@ _OPERATOR = r"(?:==|!=|>=|<=|~=|=|>|<)"
 _VERSION_ATOM = rf"\(?{_OPERATOR}?[A-Za-z0-9_.*+!${{}}]+\)?"
 _VERSION = re.compile(rf"{_VERSION_ATOM}(?:[,|]{_VERSION_ATOM})*")
 _BUILD = re.compile(r"[A-Za-z0-9_.*+!${}]+")
+_EXACT_RELEASE = re.compile(r"={0,2}(\d+(?:\.\d+)*)(?:\.\*|\*)?")
 _VERSION_AND_BUILD = re.compile(
     rf"(?P<version>{_VERSION.pattern})(?:=(?P<build>{_BUILD.pattern}))?"
 )
@@ -80,6 +81,12 @@ class CondaSpec:
     @property
     def pinned(self) -> bool:
         return self.version is not None and self.version.strip("=") not in ("", "*")
+
+    @property
+    def release(self) -> str | None:
+        """The release an exact version names (``=2.1.0``, ``2.1.*``, ``==2.1.0``), if any."""
+        found = _EXACT_RELEASE.fullmatch(self.version or "")
+        return found.group(1) if found else None
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,7 @@ def conda_declaration(
         group=group,
         scope=Scope.DEV if is_dev_group(group) else Scope.MAIN,
         pinned=parsed.pinned,
+        version=parsed.release,
         stage=stage,
         is_final_stage=is_final_stage,
         native=native,

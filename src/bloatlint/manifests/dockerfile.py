@@ -1313,7 +1313,10 @@ class _Installs:
             self.project(word)
             return
         location = _name_location(word, spec.raw_name)
-        self.declare(spec.name, spec.raw_name, Manager.PIP, location, spec.pinned, spec.extras)
+        version = spec.version if text == word.text else None  # not the placeholder's "0"
+        self.declare(
+            spec.name, spec.raw_name, Manager.PIP, location, spec.pinned, spec.extras, version
+        )
 
     def requirements_file(self, word: CommandWord) -> None:
         if "$" in word.text or "://" in word.text:
@@ -1410,6 +1413,7 @@ class _Installs:
         location: Location,
         pinned: bool,
         extras: frozenset[str] = frozenset(),
+        version: str | None = None,
     ) -> None:
         self.found.declared.append(
             Declared(
@@ -1421,6 +1425,7 @@ class _Installs:
                 scope=Scope.MAIN,
                 pinned=pinned,
                 extras=extras,
+                version=version,
                 stage=self.stage.label,
                 is_final_stage=self.stage.is_final,
                 native=manager is Manager.APT,

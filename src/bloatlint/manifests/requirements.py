@@ -17,16 +17,22 @@ import codecs
 import os
 import re
 import tempfile
-from collections.abc import Callable, Collection, Iterator, Sized
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from pip_requirements_parser import RequirementsFile
 
 from bloatlint.manifests import ManifestFormat, relative_path
-from bloatlint.manifests._requirement import RequirementSpec, parse_requirement, pip_declaration
+from bloatlint.manifests._requirement import (
+    RequirementSpec,
+    exact_version,
+    parse_requirement,
+    pip_declaration,
+)
 from bloatlint.model import (
     Declared,
     Location,
@@ -299,7 +305,7 @@ class _PipRequirement(Protocol):
     name: str | None
     line_number: int | None
     link: object | None
-    specifier: Sized
+    specifier: SpecifierSet | None
     extras: Collection[str]
     marker: object | None
 
@@ -334,6 +340,7 @@ def _entry_from_pip(requirement: _PipRequirement, spans: dict[int, int]) -> _Ent
         extras=frozenset(requirement.extras or ()),
         marker=str(requirement.marker) if requirement.marker else None,
         url=str(requirement.link) if requirement.link is not None else None,
+        version=exact_version(requirement.specifier or SpecifierSet()),
     )
     return _Entry(start, spans.get(start, start), spec)
 

@@ -6,12 +6,16 @@ A value may be written in place or be a module-level name assigned a literal lis
 ``_deps = ["accelerate>=0.29", ...]`` list, entries taken from it as ``deps["accelerate"]`` or
 ``deps_list("accelerate", "torch")``, and ``extras["tests"] = ...`` assignments. Anything
 computed (``open("requirements.txt").read()``) is skipped: the requirements files it reads are
-manifests of their own. ``setup_requires`` is build-time only and not a declaration.
+manifests of their own, but the role it reads them for is kept (``extras_require={"dev":
+load("requirements.txt")}`` makes that file's packages development ones). ``setup_requires``
+is build-time only and not a declaration.
 """
 
 from __future__ import annotations
 
 import ast
+import posixpath
+import re
 from pathlib import Path, PurePosixPath
 
 from packaging.utils import canonicalize_name
@@ -21,6 +25,7 @@ from bloatlint.manifests._requirement import parse_requirement, pip_declaration
 from bloatlint.manifests.requirements import group_and_scope, read_manifest_text
 from bloatlint.model import (
     Declared,
+    FileRole,
     Location,
     ManifestError,
     ParsedFile,
@@ -45,9 +50,12 @@ def parse(path: Path, root: Path) -> ParsedFile:
         ) from None
     lines = text.splitlines()
     reader = _Reader(relative, lines, _literals(tree), _table(tree), _subscript_assignments(tree))
+    reader.computed = _computed(tree)
     for call in _setup_calls(tree):
         reader.read_call(call)
-    return ParsedFile(declared=tuple(reader.declared), problems=tuple(reader.problems))
+    return ParsedFile(
+        declared=tuple(reader.declared), problems=tuple(reader.problems), roles=tuple(reader.roles)
+    )
 
 
 def project_name(text: str) -> str | None:
@@ -105,6 +113,31 @@ def _table(tree: ast.Module) -> dict[str, str]:
     return found
 
 
+def _computed(tree: ast.Module) -> dict[str, ast.expr]:
+    """Module-level ``NAME = <anything else>`` (``REQUIRED = load("requirements.txt")``)."""
+    found: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and not isinstance(node.value, ast.List | ast.Tuple):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = node.value
+    return found
+
+
+def _file_names(value: ast.expr) -> list[str]:
+    """The requirements file names an expression mentions (``open(HERE / "req.txt")``)."""
+    return [
+        node.value
+        for node in ast.walk(value)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _REQUIREMENTS_FILE.fullmatch(node.value)
+    ]
+
+
+_REQUIREMENTS_FILE = re.compile(r"[\w./-]+\.(?:txt|in)")
+
+
 def _subscript_assignments(tree: ast.Module) -> dict[str, dict[str, ast.expr]]:
     """Module-level ``extras["tests"] = ...``: name → key → value."""
     found: dict[str, dict[str, ast.expr]] = {}
@@ -138,6 +171,8 @@ class _Reader:
         self.assigned = assigned
         self.declared: list[Declared] = []
         self.problems: list[ParseProblem] = []
+        self.roles: list[FileRole] = []
+        self.computed: dict[str, ast.expr] = {}
 
     def read_call(self, call: ast.Call) -> None:
         for keyword in call.keywords:
@@ -184,12 +219,21 @@ class _Reader:
                 self._read_reference(argument, group, scope)
             return
         if not isinstance(value, ast.List | ast.Tuple):
-            return  # computed at run time: nothing to read without running it
+            self._read_files(value, group, scope)  # computed at run time: only its files
+            return
         for element in value.elts:
             if isinstance(element, ast.Constant) and isinstance(element.value, str):
                 self._read_string(element, element.value, group, scope)
             elif isinstance(element, ast.Subscript) and self.table:  # deps["accelerate"]
                 self._read_reference(element.slice, group, scope)
+
+    def _read_files(self, value: ast.expr, group: str, scope: Scope) -> None:
+        if isinstance(value, ast.Name):
+            value = self.computed.get(value.id, value)
+        folder = posixpath.dirname(self.relative)
+        for name in _file_names(value):
+            path = posixpath.normpath(posixpath.join(folder, name))
+            self.roles.append(FileRole(path, group, scope))
 
     def _read_reference(self, key: ast.expr, group: str, scope: Scope) -> None:
         """A name looked up in the ``_deps`` table, declared where it is looked up."""

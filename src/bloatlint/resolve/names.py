@@ -157,8 +157,19 @@ _CUDA_SUFFIX = re.compile(r"_cu(?:da)?\d+x?$")
 _VERSION_SUFFIX = re.compile(r"(?:_v?\d+)+$")
 
 
-def build_index(environment: Environment | None, config: Config) -> NameIndex:
-    facts = {fact.name: fact for fact in [*_knowledge_facts(), *_environment_facts(environment)]}
+def build_index(
+    environment: Environment | None,
+    config: Config,
+    pinned: Mapping[str, Iterable[str]] | None = None,
+) -> NameIndex:
+    """The index of every layer. ``pinned`` maps distributions to the releases the project
+    pins them to: the knowledge base's requirements of those releases' series are added to
+    its newest release's (an installed environment already records the installed ones)."""
+    facts = {fact.name: fact for fact in _knowledge_facts()}
+    for name, versions in (pinned or {}).items():
+        if name in facts:
+            facts[name] = with_older_requirements(facts[name], versions)
+    facts.update((fact.name, fact) for fact in _environment_facts(environment))
     for name in sorted(set(config.import_names) | set(config.commands)):
         base = facts.get(name, DistFacts(name, ()))
         facts[name] = replace(
@@ -169,6 +180,26 @@ def build_index(environment: Environment | None, config: Config) -> NameIndex:
             source="config",
         )
     return NameIndex(facts.values(), extended=True)
+
+
+def with_older_requirements(fact: DistFacts, versions: Iterable[str]) -> DistFacts:
+    """``fact`` also requiring what the series of ``versions`` required (a pinned release
+    installs its own requirements, not the newest release's)."""
+    names: set[str] = set()
+    asked = {name: set(extras) for name, extras in fact.requires_extras.items()}
+    for version in versions:
+        for text in knowledge.older_requirements(fact.name, version):
+            name, _, extras = text.partition("[")
+            names.add(name)
+            if extras:
+                asked.setdefault(name, set()).update(extras.rstrip("]").split(","))
+    if not names:
+        return fact
+    return replace(
+        fact,
+        requires=tuple(sorted({*fact.requires, *names})),
+        requires_extras={name: tuple(sorted(extras)) for name, extras in sorted(asked.items())},
+    )
 
 
 def facts_from_knowledge(info: knowledge.DistInfo) -> DistFacts:

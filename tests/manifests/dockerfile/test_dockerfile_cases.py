@@ -34,6 +34,8 @@ def describe(parsed: ParsedFile, root: Path) -> Outcome:
             "pinned": item.pinned,
             "native": item.native,
         }
+        if item.version is not None:
+            entry["version"] = item.version
         if item.suppressed:
             entry["suppressed"] = sorted(item.suppressed)
         declared.append(entry)

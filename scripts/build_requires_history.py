@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Regenerate ``src/bloatlint/knowledge/requires-history.json``: what older releases required.
+
+``distributions.json`` records each distribution's requirements at its newest release. A
+project that pins an older one (``tensorboard==2.15.1`` in a ``pip freeze`` file) installs
+what that release required (google-auth, six, ...), and a pin of those is deliberate. For every
+distribution of the curated tier this script reads the core metadata of the newest final
+release of each ``major.minor`` series uploaded since ``--since``, and records what the
+series required beyond the newest release: names, with the extras asked of them
+(``uvicorn[standard]``). A series that required nothing more is left out.
+
+Metadata comes from the index's PEP 658 ``.metadata`` file when it has one, otherwise from
+the wheel itself with HTTP Range requests (the zip's central directory and one member).
+Markers are evaluated for Linux x86_64 and CPython 3.8 to 3.13: a requirement counts when it
+applies on any of them.
+
+Run it by hand (it needs the network):
+
+    python scripts/build_requires_history.py [--since 2021-01-01] [--workers 64] [NAME ...]
+
+Names are read in the seed file's order, a batch at a time, and the output is written after
+each batch, so an interrupted run keeps what it read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+import urllib.parse
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from email.parser import HeaderParser
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from packaging.version import Version
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build_knowledge as bk
+
+OUTPUT = bk.KNOWLEDGE / "requires-history.json"
+
+_Release = tuple[Version, str, str, int | None, bool]  # version, filename, url, size, has .metadata
+
+
+def releases(name: str, index_url: str, since: str) -> list[_Release]:
+    """The best wheel of every final release uploaded on or after ``since``."""
+    page_url = f"{index_url.rstrip('/')}/{name}/"
+    reply = bk.http_get(page_url, {"Accept": bk.SIMPLE_JSON})
+    page = json.loads(reply.body)
+    best: dict[Version, tuple[int, str, _Release]] = {}
+    for raw in page.get("files", []):
+        if not isinstance(raw, dict) or raw.get("yanked"):
+            continue
+        filename = str(raw.get("filename", ""))
+        rank = bk.wheel_rank(filename)
+        if rank is None or str(raw.get("upload-time", "")) < since:
+            continue
+        try:
+            version = parse_wheel_filename(filename)[1]
+        except InvalidWheelFilename:
+            continue
+        if version.is_prerelease or version.is_devrelease:
+            continue
+        metadata = bool(raw.get("core-metadata", raw.get("data-dist-info-metadata", False)))
+        url = urllib.parse.urljoin(page_url, str(raw["url"]))
+        size = raw.get("size") if isinstance(raw.get("size"), int) else None
+        release: _Release = (version, filename, url, size, metadata)
+        if version not in best or (rank, filename) < best[version][:2]:
+            best[version] = (rank, filename, release)
+    return [entry[2] for _, entry in sorted(best.items())]
+
+
+def series_ends(found: Sequence[_Release]) -> dict[str, list[_Release]]:
+    """The newest release of each ``major.minor`` series (requirements rarely change in a
+    patch release; reading one release a series keeps a full run near an hour)."""
+    series: dict[str, list[_Release]] = {}
+    for release in found:
+        series[series_key(release[0])] = [release]
+    return series
+
+
+def series_key(version: Version) -> str:
+    major, minor = (*version.release, 0)[:2]
+    return f"{major}.{minor}"
+
+
+def metadata_of(release: _Release) -> str:
+    _, filename, url, size, has_metadata = release
+    if has_metadata:
+        return bk.http_get(url + ".metadata", {}).body.decode("utf-8", errors="replace")
+    source = bk.open_source(url, size)
+    members = bk.read_central_directory(source)
+    dist_info = bk._dist_info_dir(members, filename)
+    by_name = {member.name: member for member in members}
+    data = bk.read_member(source, by_name[f"{dist_info}/METADATA"])
+    return data.decode("utf-8", errors="replace")
+
+
+# A pinned release is often pinned for an older Python (a ``pip freeze`` on 3.10 lists the
+# exceptiongroup that anyio installs only there): requirements count on any of these.
+PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13")
+
+
+def _applies_on_some_python(requirement: Requirement) -> bool:
+    if requirement.marker is None:
+        return True
+    return any(
+        requirement.marker.evaluate(
+            {**bk.TARGET_ENVIRONMENT, "python_version": v, "python_full_version": f"{v}.0"}
+            | {"extra": ""}
+        )
+        for v in PYTHONS
+    )
+
+
+def requirement_strings(metadata: str, name: str) -> set[str]:
+    """What a release always installs on Linux x86_64 under some CPython of ``PYTHONS``:
+    ``name`` or ``name[extra,...]``."""
+    own = canonicalize_name(name)
+    found: set[str] = set()
+    for requirement in bk._requirements(
+        HeaderParser().parsestr(metadata).get_all("Requires-Dist") or []
+    ):
+        required = canonicalize_name(requirement.name)
+        if required == own or not _applies_on_some_python(requirement):
+            continue
+        extras = ",".join(sorted(canonicalize_name(extra) for extra in requirement.extras))
+        found.add(f"{required}[{extras}]" if extras else required)
+    return found
+
+
+def newest_requirements(entry: Mapping[str, object]) -> set[str]:
+    found = {str(name) for name in entry.get("requires", []) or []}  # type: ignore[union-attr]
+    asked = entry.get("requires_extras", {}) or {}
+    for required, extras in asked.items():  # type: ignore[union-attr]
+        found.add(f"{required}[{','.join(extras)}]")
+    return found
+
+
+def _pages(
+    names: Sequence[str], index_url: str, since: str, workers: int
+) -> dict[str, list[_Release] | str]:
+    def one(name: str) -> list[_Release] | str:
+        try:
+            return releases(name, index_url, since)
+        except Exception as error:  # one bad package must not stop the others
+            return f"{type(error).__name__}: {error}"
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(names, pool.map(one, names), strict=True))
+
+
+def _metadata(jobs: Sequence[_Release], workers: int) -> list[str | Exception]:
+    def one(release: _Release) -> str | Exception:
+        try:
+            return metadata_of(release)
+        except Exception as error:  # reported with its package
+            return error
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, jobs))
+
+
+def build(
+    names: Iterable[str], index_url: str, since: str, workers: int
+) -> dict[str, dict[str, list[str]] | str]:
+    """Per distribution, per series, what the series required beyond the newest release (a
+    series adding nothing is left out); or why the distribution could not be read."""
+    curated = json.loads(bk.OUTPUT.read_text(encoding="utf-8"))["distributions"]
+    wanted = [name for name in names if name in curated]
+    pages = _pages(wanted, index_url, since, workers)
+    jobs: list[tuple[str, str, _Release]] = []
+    results: dict[str, dict[str, list[str]] | str] = {}
+    for name, page in pages.items():
+        if isinstance(page, str):
+            results[name] = page
+            continue
+        results[name] = {}
+        for key, ends in series_ends(page).items():
+            jobs.extend((name, key, release) for release in ends)
+    print(f"{len(pages)} pages, {len(jobs)} releases to read", file=sys.stderr, flush=True)
+    texts = _metadata([release for _, _, release in jobs], workers)
+    required: dict[tuple[str, str], set[str]] = {}
+    for (name, key, release), text in zip(jobs, texts, strict=True):
+        if isinstance(text, Exception):
+            results[name] = f"{release[1]}: {type(text).__name__}: {text}"
+            continue
+        required.setdefault((name, key), set()).update(requirement_strings(text, name))
+    for (name, key), found in sorted(required.items()):
+        entry = results[name]
+        extra = sorted(found - newest_requirements(curated[name]))
+        if isinstance(entry, dict) and extra:
+            entry[key] = extra
+    return results
+
+
+def seed_in_order(path: Path) -> list[str]:
+    """The seed's names in the file's order: its first sections are the ML ecosystem, whose
+    pins matter most, so an interrupted run has done those."""
+    found: dict[str, None] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            found.setdefault(str(canonicalize_name(entry)), None)
+    return list(found)
+
+
+def write(path: Path, index_note: str, since: str, entries: Mapping[str, object]) -> None:
+    header = {"generated": datetime.date.today().isoformat(), "index": index_note, "since": since}
+    lines = sorted(f"{json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in entries.items())
+    head = json.dumps(header, sort_keys=True)[:-1]
+    body = ",\n".join(lines)
+    text = f'{head}, "distributions": {{\n{body}\n}}}}\n'  # one line a distribution
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("names", nargs="*", help="refresh only these (merged into the output)")
+    parser.add_argument("--index-url", help="simple index URL (default: pip's)")
+    parser.add_argument("--since", default="2021-01-01", help="oldest upload date considered")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--workers", type=int, default=64)
+    parser.add_argument("--batch", type=int, default=100, help="names written out at a time")
+    args = parser.parse_args(argv)
+    names = [str(canonicalize_name(n)) for n in args.names] or seed_in_order(bk.SEED)
+    index_url, index_note = bk.resolve_index(args.index_url)
+    entries: dict[str, object] = {}
+    if args.output.exists():
+        entries = json.loads(args.output.read_text(encoding="utf-8")).get("distributions", {})
+    failed = done = 0
+    for start in range(0, len(names), args.batch):
+        batch = names[start : start + args.batch]
+        for name, result in build(batch, index_url, args.since, args.workers).items():
+            done += 1
+            if isinstance(result, str):  # what an earlier run read is kept
+                failed += 1
+                print(f"ERROR {name}: {result}", file=sys.stderr)
+                continue
+            entries.pop(name, None)
+            if result:
+                entries[name] = result
+        write(args.output, index_note, args.since, entries)  # a checkpoint per batch
+        print(f"{start + len(batch)}/{len(names)} names", file=sys.stderr, flush=True)
+    print(f"{done - failed} read, {failed} failed; {len(entries)} with older requirements")
+    return 0 if failed < max(done, 1) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,5 @@
+"""Logs training curves for TensorBoard."""
+
+from torch.utils.tensorboard import SummaryWriter
+
+writer = SummaryWriter("runs")

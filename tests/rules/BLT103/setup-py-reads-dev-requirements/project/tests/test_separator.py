@@ -1,0 +1,5 @@
+import separator
+
+
+def test_import():
+    assert separator
