@@ -907,12 +907,17 @@ def fetch_record(index_url: str, name: str) -> DistRecord:
 
 def read_seed(path: Path) -> list[str]:
     """Canonical names from the seed file (``#`` starts a comment), sorted and unique."""
-    names: set[str] = set()
+    return sorted(read_seed_in_order(path))
+
+
+def read_seed_in_order(path: Path) -> list[str]:
+    """Canonical names from the seed file, unique, in the file's order."""
+    names: dict[str, None] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         entry = line.split("#", 1)[0].strip()
         if entry:
-            names.add(canonicalize_name(entry))
-    return sorted(names)
+            names.setdefault(canonicalize_name(entry), None)
+    return list(names)
 
 
 def _pip_config_index() -> str | None:

@@ -74,13 +74,11 @@ def releases(name: str, index_url: str, since: str) -> list[_Release]:
     return [entry[2] for _, entry in sorted(best.items())]
 
 
-def series_ends(found: Sequence[_Release]) -> dict[str, list[_Release]]:
-    """The newest release of each ``major.minor`` series (requirements rarely change in a
-    patch release; reading one release a series keeps a full run near an hour)."""
-    series: dict[str, list[_Release]] = {}
-    for release in found:
-        series[series_key(release[0])] = [release]
-    return series
+def newest_of_each_series(found: Sequence[_Release]) -> dict[str, _Release]:
+    """The newest release of each ``major.minor`` series (``found`` is oldest first):
+    requirements rarely change in a patch release, and reading one wheel a series halves
+    a run that is already hours long."""
+    return {series_key(release[0]): release for release in found}
 
 
 def series_key(version: Version) -> str:
@@ -128,16 +126,20 @@ def requirement_strings(metadata: str, name: str) -> set[str]:
         required = canonicalize_name(requirement.name)
         if required == own or not _applies_on_some_python(requirement):
             continue
-        extras = ",".join(sorted(canonicalize_name(extra) for extra in requirement.extras))
-        found.add(f"{required}[{extras}]" if extras else required)
+        found.add(_spelled(required, sorted(map(canonicalize_name, requirement.extras))))
     return found
+
+
+def _spelled(name: str, extras: Sequence[str]) -> str:
+    """``name`` or ``name[extra,...]``, as requires-history.json records a requirement."""
+    return f"{name}[{','.join(extras)}]" if extras else name
 
 
 def newest_requirements(entry: Mapping[str, object]) -> set[str]:
     found = {str(name) for name in entry.get("requires", []) or []}  # type: ignore[union-attr]
     asked = entry.get("requires_extras", {}) or {}
     for required, extras in asked.items():  # type: ignore[union-attr]
-        found.add(f"{required}[{','.join(extras)}]")
+        found.add(_spelled(required, extras))
     return found
 
 
@@ -166,11 +168,15 @@ def _metadata(jobs: Sequence[_Release], workers: int) -> list[str | Exception]:
 
 
 def build(
-    names: Iterable[str], index_url: str, since: str, workers: int
+    names: Iterable[str],
+    curated: Mapping[str, Mapping[str, object]],
+    index_url: str,
+    since: str,
+    workers: int,
 ) -> dict[str, dict[str, list[str]] | str]:
-    """Per distribution, per series, what the series required beyond the newest release (a
-    series adding nothing is left out); or why the distribution could not be read."""
-    curated = json.loads(bk.OUTPUT.read_text(encoding="utf-8"))["distributions"]
+    """Per distribution, per series, what the series required beyond the newest release
+    (``curated``'s entry; a series adding nothing is left out); or why the distribution
+    could not be read."""
     wanted = [name for name in names if name in curated]
     pages = _pages(wanted, index_url, since, workers)
     jobs: list[tuple[str, str, _Release]] = []
@@ -180,33 +186,18 @@ def build(
             results[name] = page
             continue
         results[name] = {}
-        for key, ends in series_ends(page).items():
-            jobs.extend((name, key, release) for release in ends)
+        jobs.extend((name, key, release) for key, release in newest_of_each_series(page).items())
     print(f"{len(pages)} pages, {len(jobs)} releases to read", file=sys.stderr, flush=True)
     texts = _metadata([release for _, _, release in jobs], workers)
-    required: dict[tuple[str, str], set[str]] = {}
     for (name, key, release), text in zip(jobs, texts, strict=True):
+        entry = results[name]
         if isinstance(text, Exception):
             results[name] = f"{release[1]}: {type(text).__name__}: {text}"
-            continue
-        required.setdefault((name, key), set()).update(requirement_strings(text, name))
-    for (name, key), found in sorted(required.items()):
-        entry = results[name]
-        extra = sorted(found - newest_requirements(curated[name]))
-        if isinstance(entry, dict) and extra:
-            entry[key] = extra
+        elif isinstance(entry, dict):
+            extra = sorted(requirement_strings(text, name) - newest_requirements(curated[name]))
+            if extra:
+                entry[key] = extra
     return results
-
-
-def seed_in_order(path: Path) -> list[str]:
-    """The seed's names in the file's order: its first sections are the ML ecosystem, whose
-    pins matter most, so an interrupted run has done those."""
-    found: dict[str, None] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        entry = line.split("#", 1)[0].strip()
-        if entry:
-            found.setdefault(str(canonicalize_name(entry)), None)
-    return list(found)
 
 
 def write(path: Path, index_note: str, since: str, entries: Mapping[str, object]) -> None:
@@ -227,15 +218,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=64)
     parser.add_argument("--batch", type=int, default=100, help="names written out at a time")
     args = parser.parse_args(argv)
-    names = [str(canonicalize_name(n)) for n in args.names] or seed_in_order(bk.SEED)
+    # the seed's first sections are the ML ecosystem, whose pins matter most: an interrupted
+    # run has done those
+    names = [str(canonicalize_name(n)) for n in args.names] or bk.read_seed_in_order(bk.SEED)
     index_url, index_note = bk.resolve_index(args.index_url)
     entries: dict[str, object] = {}
     if args.output.exists():
         entries = json.loads(args.output.read_text(encoding="utf-8")).get("distributions", {})
+    curated = json.loads(bk.OUTPUT.read_text(encoding="utf-8"))["distributions"]
     failed = done = 0
     for start in range(0, len(names), args.batch):
         batch = names[start : start + args.batch]
-        for name, result in build(batch, index_url, args.since, args.workers).items():
+        for name, result in build(batch, curated, index_url, args.since, args.workers).items():
             done += 1
             if isinstance(result, str):  # what an earlier run read is kept
                 failed += 1

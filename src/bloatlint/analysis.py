@@ -194,6 +194,10 @@ def _variants(names: NameIndex, dist: str) -> list[str]:
 _MANIFEST_FOLDERS = frozenset({"requirements", "requirement", "reqs", "deps", "dependencies"})
 
 
+def _companion_detail(host: str, extra: str) -> str:
+    return f"what {host}'s [{extra}] extra installs, loaded by {host}"
+
+
 def _served_folder(folder: str) -> str:
     parts = folder.split("/")
     for index, part in enumerate(parts):
@@ -597,12 +601,10 @@ class Analysis:
         found = self._companion_of(dist)
         if found is None:
             return []
-        host, extra = found
-        uses = self.direct_evidence(host)
+        uses = self.direct_evidence(found[0])
         if not uses:
             return []
-        detail = f"what {host}'s [{extra}] extra installs, loaded by {host}"
-        return [Evidence("companion", detail, uses[0].location, uses[0].dev)]
+        return [Evidence("companion", _companion_detail(*found), uses[0].location, uses[0].dev)]
 
     def _companion_of(self, dist: str) -> tuple[str, str] | None:
         """(host, extra) when ``dist`` is what ``host[extra]`` installs and is named after it
@@ -939,12 +941,10 @@ class Analysis:
         found = self._companion_of(item.name)
         if found is None:
             return []
-        host, extra = found
         for other in self.project.declared:
-            same_file = other.name == host and other.location.path == item.location.path
+            same_file = other.name == found[0] and other.location.path == item.location.path
             if same_file and self.evidence_for(other):
-                detail = f"what {host}'s [{extra}] extra installs, loaded by {host}"
-                return [Evidence("companion", detail, other.location)]
+                return [Evidence("companion", _companion_detail(*found), other.location)]
         return []
 
     def _remote_code_evidence(self, dist: str, scope: Scope) -> list[Evidence]:

@@ -10,7 +10,7 @@ import configparser
 import re
 import tomllib
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -365,13 +365,12 @@ def _subproject_roots(files: Iterable[str]) -> list[str]:
     return roots
 
 
-def _in_roles(manifests: Iterable[ParsedFile]) -> Iterator[Declared]:
+def _in_roles(manifests: Sequence[ParsedFile]) -> Iterator[Declared]:
     """The declarations, those of a requirements file another manifest installs given that
     role: setup.py's ``extras_require={"dev": load("requirements.txt")}`` makes them
     development ones, ``install_requires=load("requirements_minimal.txt")`` main ones. A file
     installed in several roles takes the main one if any; a file whose own name says it is for
     development keeps that."""
-    manifests = list(manifests)
     roles: dict[str, list[FileRole]] = {}
     for parsed in manifests:
         for role in parsed.roles:

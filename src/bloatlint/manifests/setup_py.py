@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from packaging.utils import canonicalize_name
@@ -49,8 +50,7 @@ def parse(path: Path, root: Path) -> ParsedFile:
             relative, error.lineno or 1, f"cannot parse setup.py: {error.msg}"
         ) from None
     lines = text.splitlines()
-    reader = _Reader(relative, lines, _literals(tree), _table(tree), _subscript_assignments(tree))
-    reader.computed = _computed(tree)
+    reader = _Reader(relative, lines, _assignments(tree), _subscript_assignments(tree))
     for call in _setup_calls(tree):
         reader.read_call(call)
     return ParsedFile(
@@ -84,22 +84,23 @@ def _setup_calls(tree: ast.Module) -> list[ast.Call]:
     ]
 
 
-def _literals(tree: ast.Module) -> dict[str, ast.expr]:
-    """Module-level ``NAME = <literal list or dict>`` assignments, the last one winning."""
+def _assignments(tree: ast.Module) -> dict[str, ast.expr]:
+    """Module-level ``NAME = value`` assignments, the last one winning: literal lists and
+    dicts (``REQUIRED = [...]``) and computed values (``REQUIRED = load("req.txt")``)."""
     found: dict[str, ast.expr] = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Tuple | ast.Dict):
+        if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     found[target.id] = node.value
     return found
 
 
-def _table(tree: ast.Module) -> dict[str, str]:
+def _table(literals: Mapping[str, ast.expr]) -> dict[str, str]:
     """Requirement strings of module-level lists by canonical name (``_deps``): what
     ``deps["name"]`` looks up."""
     found: dict[str, str] = {}
-    for value in _literals(tree).values():
+    for value in literals.values():
         if not isinstance(value, ast.List | ast.Tuple):
             continue
         for element in value.elts:
@@ -110,17 +111,6 @@ def _table(tree: ast.Module) -> dict[str, str]:
                     continue
                 if spec is not None:
                     found.setdefault(spec.name, element.value)
-    return found
-
-
-def _computed(tree: ast.Module) -> dict[str, ast.expr]:
-    """Module-level ``NAME = <anything else>`` (``REQUIRED = load("requirements.txt")``)."""
-    found: dict[str, ast.expr] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and not isinstance(node.value, ast.List | ast.Tuple):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    found[target.id] = node.value
     return found
 
 
@@ -160,19 +150,22 @@ class _Reader:
         self,
         relative: str,
         lines: list[str],
-        literals: dict[str, ast.expr],
-        table: dict[str, str],
+        values: dict[str, ast.expr],
         assigned: dict[str, dict[str, ast.expr]],
     ) -> None:
         self.relative = relative
         self.lines = lines
-        self.literals = literals
-        self.table = table
+        self.values = values
+        self.literals = {
+            name: value
+            for name, value in values.items()
+            if isinstance(value, ast.List | ast.Tuple | ast.Dict)
+        }
+        self.table = _table(self.literals)
         self.assigned = assigned
         self.declared: list[Declared] = []
         self.problems: list[ParseProblem] = []
         self.roles: list[FileRole] = []
-        self.computed: dict[str, ast.expr] = {}
 
     def read_call(self, call: ast.Call) -> None:
         for keyword in call.keywords:
@@ -229,7 +222,7 @@ class _Reader:
 
     def _read_files(self, value: ast.expr, group: str, scope: Scope) -> None:
         if isinstance(value, ast.Name):
-            value = self.computed.get(value.id, value)
+            value = self.values.get(value.id, value)
         folder = posixpath.dirname(self.relative)
         for name in _file_names(value):
             path = posixpath.normpath(posixpath.join(folder, name))
