@@ -200,8 +200,15 @@ def build(
     return results
 
 
-def write(path: Path, index_note: str, since: str, entries: Mapping[str, object]) -> None:
-    header = {"generated": datetime.date.today().isoformat(), "index": index_note, "since": since}
+def write(
+    path: Path, index_note: str, since: str, read: Iterable[str], entries: Mapping[str, object]
+) -> None:
+    header = {
+        "generated": datetime.date.today().isoformat(),
+        "index": index_note,
+        "since": since,
+        "read": sorted(read),  # what a resumed run skips; names absent here are still to read
+    }
     lines = sorted(f"{json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in entries.items())
     head = json.dumps(header, sort_keys=True)[:-1]
     body = ",\n".join(lines)
@@ -217,14 +224,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--workers", type=int, default=64)
     parser.add_argument("--batch", type=int, default=100, help="names written out at a time")
+    parser.add_argument(
+        "--restart", action="store_true", help="read every name again, not only those not yet read"
+    )
     args = parser.parse_args(argv)
     # the seed's first sections are the ML ecosystem, whose pins matter most: an interrupted
     # run has done those
     names = [str(canonicalize_name(n)) for n in args.names] or bk.read_seed_in_order(bk.SEED)
     index_url, index_note = bk.resolve_index(args.index_url)
     entries: dict[str, object] = {}
+    read: set[str] = set()
     if args.output.exists():
-        entries = json.loads(args.output.read_text(encoding="utf-8")).get("distributions", {})
+        previous = json.loads(args.output.read_text(encoding="utf-8"))
+        entries = previous.get("distributions", {})
+        read = set(previous.get("read", ()))
+    if not args.names and not args.restart:
+        names = [name for name in names if name not in read]  # an interrupted run goes on
     curated = json.loads(bk.OUTPUT.read_text(encoding="utf-8"))["distributions"]
     failed = done = 0
     for start in range(0, len(names), args.batch):
@@ -235,10 +250,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 failed += 1
                 print(f"ERROR {name}: {result}", file=sys.stderr)
                 continue
+            read.add(name)
             entries.pop(name, None)
             if result:
                 entries[name] = result
-        write(args.output, index_note, args.since, entries)  # a checkpoint per batch
+        write(args.output, index_note, args.since, read, entries)  # a checkpoint per batch
         print(f"{start + len(batch)}/{len(names)} names", file=sys.stderr, flush=True)
     print(f"{done - failed} read, {failed} failed; {len(entries)} with older requirements")
     return 0 if failed < max(done, 1) else 1

@@ -21,13 +21,22 @@ _RULES = knowledge.plugins()
         (r"(?<![\w-])--nbmake\b", ("--nbmake",)),
         (r"\b(?:Seq2Seq)?TrainingArguments\s*\(", ("TrainingArguments",)),
         (r"\b(?:read_sql(?:_query)?|to_sql)\s*\(", ("read_sql", "to_sql")),
-        (r"^\[(?:pytest|tool:pytest)\]\s*$", ("pytest", "tool:pytest")),
+        (r"^\[(?:pytest|tool:pytest)\]\s*$", ("[pytest", "[tool:pytest")),
+        (r"[\"'][^\n]*\.(?:mp4|mov)[\"']", (".mp4", ".mov")),  # not "mov" of "remove"
+        (r"ab(?:c|d\.e)f", ("abc", "abd.e")),
+        (r"abc(?:d|\w)", ("abc",)),
+        (r"\bcv2?\.(?:imshow|namedWindow|waitKey|moveWindow|startWindowThread)\(", ("cv",)),
+        (
+            r"\bcv2?\.(?:imshow|namedWindow|waitKey|moveWindow)\(",
+            (".imshow", ".namedWindow", ".waitKey", ".moveWindow"),
+        ),
         (r"@pytest\.mark\.anyio\b", ("@pytest.mark.anyio",)),
         (r"colou?r_scheme", ("r_scheme",)),
         (r"(?s)\A(?=.*?\bfsspec\b)(?=.*?[\"']https?://)", ("fsspec",)),
         (r"(?!abc)xyz", ("xyz",)),
         (r"a{2}bcd", ("bcd",)),
-        (r"\.(?:df|pl)\s*\(", None),  # no literal of three characters
+        (r"\.(?:df|pl)\s*\(", (".df", ".pl")),
+        (r"\.(?:df|\w)\s*\(", None),  # no literal of three characters
         (r"%load_ext\s+sql\b|^%%sql\b", None),  # alternatives at the top level
         (r"(?i)wandb", None),
         (r"(?P<name>abc)def", ("def",)),

@@ -378,7 +378,13 @@ class Analysis:
         if name.startswith("-m "):
             module = name[3:]
             return self.names.dists_for_module(module) or {canonicalize_name(module.split(".")[0])}
-        return self.names.dists_for_command(name) or {canonicalize_name(name)}
+        found = self.names.dists_for_command(name)
+        guess = canonicalize_name(name)
+        if found or name != name.lower() or self.names.knows(guess):
+            # commands are case-sensitive ("MosaicML is ..." in a README's sample output
+            # runs nothing), and a distribution whose wheel was read has known scripts
+            return found
+        return {guess}
 
     def direct_evidence(self, dist: str) -> list[Evidence]:
         """Reasons that name the distribution itself: imports, commands, strings, settings."""
@@ -572,12 +578,17 @@ class Analysis:
         """lightning requires pytorch-lightning, which the code imports and nothing else
         declares: the declaration is how the project installs what it imports. Only a
         dependency of the same family (sharing a word of the name) counts: that xformers
-        requires torch says nothing about how the project installs torch."""
+        requires torch says nothing about how the project installs torch. So does any
+        dependency providing the module the declaration is named after (pynvml 12 leaves
+        ``import pynvml`` to nvidia-ml-py, which it requires)."""
         words = _name_words(dist)
         needed = self._needed_from([dist])
         closure = {name for name in needed if _same_family(words, _name_words(name))}
-        for imp in self._unexplained_imports if closure else ():
-            providers = self.names.dists_for_module(imp.module) & closure
+        for imp in self._unexplained_imports if needed else ():
+            named = canonicalize_name(imp.top_level) == dist
+            providers = self.names.dists_for_module(imp.module) & (
+                set(needed) if named else closure
+            )
             if providers:
                 detail = f"installs {min(providers)}, which the code imports as `{imp.module}`"
                 return [
@@ -638,11 +649,21 @@ class Analysis:
 
     def _rules_that_hold(self, dist: str) -> Iterator[knowledge.PluginRule]:
         """The plugin rules of ``dist`` and of builds with the same modules whose condition
-        (``requires_any``) the project meets."""
+        (``requires_any``, ``host_versions``) the project meets."""
         for name in (dist, *self._variants(dist)):
             for rule in _plugins_by_package().get(name, ()):
-                if self._requirement_met(rule.requires_any):
+                if self._requirement_met(rule.requires_any) and self._host_version_met(rule):
                     yield rule
+
+    def _host_version_met(self, rule: knowledge.PluginRule) -> bool:
+        if rule.host_versions is None:
+            return True
+        return any(
+            item.name in rule.requires_any
+            and item.version is not None
+            and rule.host_versions.contains(item.version, prereleases=True)
+            for item in self.project.declared
+        )
 
     def _variants(self, dist: str) -> list[str]:
         return _variants(self.names, dist)

@@ -19,6 +19,8 @@ _QUANTIFIERS = frozenset("?*{+")
 _LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
 _LOOKAHEAD_OR_BEHIND = ("(?=", "(?<=")
 _SHORTEST_USEFUL = 3
+_MANY_LITERALS = 4
+_PLAIN_ESCAPE = re.compile(r"\\([^\w\s])")  # ``\.``: a literal character
 
 
 # A pattern that starts with a word, or with a choice of words: ``\bload_in_8bit``,
@@ -119,9 +121,14 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     if candidates is None:
         return None
     useful = [choice for choice in candidates if min(map(len, choice)) >= _SHORTEST_USEFUL]
-    if not useful:
-        return None
-    return max(useful, key=lambda choice: (min(map(len, choice)), -len(choice)))
+    best = max(useful, key=lambda choice: (min(map(len, choice)), -len(choice)), default=None)
+    if best is None or len(best) > _MANY_LITERALS:
+        # each literal is a scan of the whole text: one short one (``cv`` of ``cv2?\.``)
+        # costs less than fourteen long ones
+        short = [choice for choice in candidates if len(choice) == 1 and len(choice[0]) == 2]
+        if short and best is not None:
+            return short[0]
+    return best
 
 
 def _top_level_literals(source: str) -> list[tuple[str, ...]] | None:
@@ -146,6 +153,7 @@ def _top_level_literals(source: str) -> list[tuple[str, ...]] | None:
             position += 2
             continue
         if char in "[(":
+            before = "".join(run)
             _close(run, found)
             end = _closing(source, position)
             if end is None:
@@ -159,6 +167,10 @@ def _top_level_literals(source: str) -> list[tuple[str, ...]] | None:
                 found.extend(_top_level_literals(source[position + opening : end - 1]) or [])
             elif char == "(" and not source.startswith(_LOOKAROUND, position):
                 choice = _choice(source[position:end])
+                plain = _plain_alternatives(source[position:end])
+                if before and plain is not None:
+                    # ``\.(?:mp4|mov)``: ".mov" is rarer than "mov" (remove, move)
+                    choice = tuple(before + alternative for alternative in plain)
                 if choice is not None:
                     found.append(choice)
             position = end
@@ -235,6 +247,21 @@ def _choice(group: str) -> tuple[str, ...] | None:
             return None
         literals.extend(max(pieces, key=lambda choice: min(map(len, choice))))
     return tuple(literals)
+
+
+def _plain_alternatives(group: str) -> list[str] | None:
+    """The alternatives of ``(?:a|b)`` when each is nothing but literal characters."""
+    body = group[3:-1] if group.startswith("(?:") else group[1:-1]
+    alternatives = None if body.startswith("?") else _split_alternatives(body)
+    if alternatives is None:
+        return None
+    plain = []
+    for alternative in alternatives:
+        text = _PLAIN_ESCAPE.sub(r"\1", alternative)
+        if not text or any(char in _META for char in _PLAIN_ESCAPE.sub("", alternative)):
+            return None
+        plain.append(text)
+    return plain
 
 
 def _split_alternatives(body: str) -> list[str] | None:

@@ -75,6 +75,14 @@ CASES: list[tuple[str, str, Found]] = [
         [("a", 2, 5, False)],
     ),
     (
+        "a handler that re-raises saying the module is optional keeps it optional",
+        "def connect():\n    try:\n        import a\n"
+        "    except (ImportError, ModuleNotFoundError) as e:\n"
+        "        raise ValueError(\n            'a-client is an optional dependency. '\n"
+        "            f'Install with {HINT}'\n        ) from e\n",
+        [("a", 3, 9, True)],
+    ),
+    (
         "only the try body is guarded",
         "try:\n    import a\nexcept ImportError:\n    import b\nelse:\n    import c\n"
         "finally:\n    import d\n",

@@ -20,6 +20,9 @@ def test_a_good_rule_loads() -> None:
     assert rule.package == "tabulate"
     assert rule.imports == ()
     assert rule.counter_example is None
+    assert rule.host_versions is None
+    limited = knowledge._plugin(0, {**GOOD_RULE, "host_versions": "<0.27"})
+    assert str(limited.host_versions) == "<0.27"
 
 
 @pytest.mark.parametrize(
@@ -31,6 +34,7 @@ def test_a_good_rule_loads() -> None:
         ({"patterns": "not a list"}, "expected a list of strings"),
         ({"requires_any": ["Pandas"]}, "not a canonical distribution name"),
         ({"typo": 1}, "unknown keys"),
+        ({"host_versions": "~0.27"}, r"plugin #5 \(tabulate\)\.host_versions: Invalid specifier"),
     ],
 )
 def test_a_bad_rule_raises_with_its_reason(change: dict[str, object], message: str) -> None:

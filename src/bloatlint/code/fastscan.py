@@ -45,7 +45,7 @@ from bloatlint.code.imports import (
 )
 
 # Bump when what the scanner returns changes: it is part of the cache key.
-SCANNER_VERSION = 2
+SCANNER_VERSION = 3
 
 # Strings and comments; the single leading character keeps the regex engine's search fast.
 _LEX = re.compile(

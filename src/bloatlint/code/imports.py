@@ -183,6 +183,7 @@ _MODULE_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 _MAX_STRING = 100
 _STRING_OPENING = re.compile(r"[rRbBuUfF]{0,2}('''|\"\"\"|'|\")")
 
+_OPTIONAL_HINT = re.compile(r"(?i)\boptional")
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 # Qualified callee → whether the call only probes (its module is optional by nature).
 _IMPORT_CALLS = {
@@ -475,11 +476,25 @@ def _dotted_name(node: ast.expr) -> list[str] | None:
 
 def _tolerates_import_error(handlers: list[ast.ExceptHandler]) -> bool:
     """Whether some handler catches a failed import and carries on (a handler that re-raises
-    makes the module required after all)."""
+    makes the module required after all, unless its message calls it optional:
+    "weaviate-client is an optional dependency")."""
     return any(
         _catches_import_error(handler.type)
-        and not any(isinstance(statement, ast.Raise) for statement in handler.body)
+        and all(
+            _calls_it_optional(statement)
+            for statement in handler.body
+            if isinstance(statement, ast.Raise)
+        )
         for handler in handlers
+    )
+
+
+def _calls_it_optional(statement: ast.Raise) -> bool:
+    return any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _OPTIONAL_HINT.search(node.value) is not None
+        for node in ast.walk(statement)
     )
 
 

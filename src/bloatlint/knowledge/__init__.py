@@ -24,6 +24,7 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from bloatlint.knowledge import extended
@@ -108,7 +109,9 @@ class PluginRule:
     """``package`` is needed when any of ``imports`` (module prefixes), ``patterns`` (searched,
     with ``re.MULTILINE``, in code, notebooks, configuration, CI and Dockerfile texts) or
     ``files`` (globs of project paths) is found, and, when ``requires_any`` is not empty, one
-    of those distributions is declared or used too."""
+    of those distributions is declared or used too. ``host_versions`` (a PEP 440 specifier)
+    limits a rule to releases of those distributions that behave so: it holds only where
+    one is pinned to such a release (diffusers==0.24.0; an unpinned one is the newest)."""
 
     package: str
     why: str
@@ -118,6 +121,7 @@ class PluginRule:
     requires_any: tuple[str, ...]
     example: str
     counter_example: str | None
+    host_versions: SpecifierSet | None = None
 
 
 @dataclass(frozen=True)
@@ -283,6 +287,15 @@ def _compile(pattern: str, where: str) -> re.Pattern[str]:
         raise _fail("plugins.toml", where, f"bad regex {pattern!r}: {error}") from error
 
 
+def _specifier(raw: object, where: str) -> SpecifierSet | None:
+    if raw is None:
+        return None
+    try:
+        return SpecifierSet(_string(raw, "plugins.toml", f"{where}.host_versions"))
+    except InvalidSpecifier as error:
+        raise _fail("plugins.toml", f"{where}.host_versions", str(error)) from None
+
+
 def _plugin(index: int, raw: object) -> PluginRule:
     source = "plugins.toml"
     where = f"plugin #{index + 1}"
@@ -308,6 +321,7 @@ def _plugin(index: int, raw: object) -> PluginRule:
             ),
             example=_string(raw["example"], source, f"{where}.example"),
             counter_example=None if counter is None else _string(counter, source, where),
+            host_versions=_specifier(raw.get("host_versions"), where),
         )
     except KeyError as missing:
         raise _fail(source, where, f"missing key {missing}") from None

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 
 from packaging.utils import canonicalize_name
 
+from bloatlint import knowledge
 from bloatlint.analysis import Analysis
 from bloatlint.model import Finding, Import
 from bloatlint.rules import Rule
@@ -104,11 +105,15 @@ def _providers(analysis: Analysis, imp: Import) -> frozenset[str]:
     from_names = frozenset().union(
         *(names.dists_for_module(f"{imp.module}.{n}") for n in imp.names)
     )
-    return (
-        from_names
-        or names.dists_for_module(imp.module)
-        or frozenset({canonicalize_name(imp.top_level)})
-    )
+    named = canonicalize_name(imp.top_level)
+    found = from_names or names.dists_for_module(imp.module) or frozenset({named})
+    curated = knowledge.distributions()
+    if named in curated and not names.knows(named) and not curated.keys() & found:
+        # a well-known distribution published as a source archive only (ratelimit), its
+        # modules unread: its name is a likelier provider than a rarer distribution known
+        # to provide the module too (asgi-ratelimit)
+        found |= {named}
+    return found
 
 
 def _declared_module(analysis: Analysis, imp: Import) -> bool:
