@@ -292,7 +292,7 @@ class Analysis:
     @cached_property
     def third_party_imports(self) -> tuple[Import, ...]:
         stdlib = sys.stdlib_module_names
-        first_party = self.project.config.first_party
+        first_party = self.project.config.first_party | self.project.built_modules
         return tuple(
             imp
             for imp in self.project.imports
@@ -316,6 +316,7 @@ class Analysis:
             if imp not in third_party
             and imp.top_level not in sys.stdlib_module_names
             and imp.top_level not in self.project.config.first_party
+            and imp.top_level not in self.project.built_modules
             and not first_party.is_at_root(imp.module)
         )
 

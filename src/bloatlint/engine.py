@@ -143,6 +143,7 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
         environment=environment.description if environment else None,
         own_names=_own_names(root, pyproject),
         build_tools=_own_build_tools(pyproject),
+        built_modules=frozenset(name for parsed in manifests for name in parsed.built_modules),
         code_files=tuple(code_files),
         code_digests=(
             {path: scan_digest(scan) for path, scan in zip(code_files, code, strict=True)}

@@ -203,3 +203,4 @@ class ParsedFile:
     problems: tuple[ParseProblem, ...] = ()
     references: tuple[Reference, ...] = ()
     roles: tuple[FileRole, ...] = ()
+    built_modules: tuple[str, ...] = ()  # extension modules a setup.py compiles

@@ -28,7 +28,8 @@ class Project:
     project's order, ``code_digests`` the digest of each one's scan when the run keeps a
     cache (the scans themselves are not kept). ``strings`` are the module-like string
     constants found in code. ``own_names`` are the project's own distribution names,
-    ``build_tools`` what its ``[build-system]`` requires.
+    ``build_tools`` what its ``[build-system]`` requires, ``built_modules`` the top-level
+    names of the extension modules its setup.py files compile (``autogptq_cuda_64``).
     """
 
     root: Path
@@ -47,5 +48,6 @@ class Project:
     environment: str | None = None
     own_names: frozenset[str] = frozenset()
     build_tools: frozenset[str] = frozenset()
+    built_modules: frozenset[str] = frozenset()
     code_files: tuple[str, ...] = ()
     code_digests: Mapping[str, str] = field(default_factory=dict)

@@ -651,10 +651,13 @@ _PROMPT = re.compile(r"(\s*)(?:\([\w.-]+\)\s*)?[$>]\s")
 def _readme(text: str, path: str, dev: bool) -> list[CommandUse]:
     lines = text.split("\n")
     uses: list[CommandUse] = []
+    spans = PurePosixPath(path).name.lower().startswith(_CONTRIBUTOR_GUIDES)
     index = 0
     while index < len(lines):
         fence = _FENCE.match(lines[index])
         if fence is None:
+            if spans:
+                uses.extend(_inline_commands(lines[index], Location(path, index + 1, 1), dev))
             index += 1
             continue
         end = _fence_end(lines, index + 1, fence.group(2))
@@ -663,6 +666,20 @@ def _readme(text: str, path: str, dev: bool) -> list[CommandUse]:
             block = _shell_block(lines[index + 1 : end], prompted_only=tag in _SESSION_TAGS)
             uses.extend(commands_from_shell(block, Location(path, index + 2, 1), dev))
         index = end + 1
+    return uses
+
+
+# A contributors' guide names its commands in running text ("lint with `ufmt format`"); a
+# span with arguments is taken for a command there, a lone word (`torch`) is not.
+_CONTRIBUTOR_GUIDES = ("contributing", "development")
+_INLINE_COMMAND = re.compile(r"`([a-z][\w.-]*[ \t][^`\n]+)`")
+
+
+def _inline_commands(line: str, origin: Location, dev: bool) -> list[CommandUse]:
+    uses: list[CommandUse] = []
+    for span in _INLINE_COMMAND.finditer(line):
+        shell = " " * span.start(1) + span.group(1)  # keeps the columns of the line
+        uses.extend(commands_from_shell(shell, origin, dev))
     return uses
 
 

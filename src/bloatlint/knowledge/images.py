@@ -81,6 +81,7 @@ class CudaBuild:
     wheels: Figure | None
     saving: Figure | None
     preinstalled_in: tuple[str, ...]
+    measured_release: str | None = None  # the release the figures are of
 
     def names(self, name: str) -> bool:
         return name == self.package or any(fnmatchcase(name, pattern) for pattern in self.also)
@@ -233,6 +234,9 @@ def _cuda_build(table: dict[str, Any], measured: str) -> CudaBuild:
         wheels=_figure(table, "wheels_mb", "wheels_basis", where, measured),
         saving=_figure(table, "saving_mb", "saving_basis", where, measured),
         preinstalled_in=_strings(table, "preinstalled_in", where),
+        measured_release=(
+            _string(table, "measured_release", where) if "measured_release" in table else None
+        ),
     )
 
 

@@ -54,8 +54,32 @@ def parse(path: Path, root: Path) -> ParsedFile:
     for call in _setup_calls(tree):
         reader.read_call(call)
     return ParsedFile(
-        declared=tuple(reader.declared), problems=tuple(reader.problems), roles=tuple(reader.roles)
+        declared=tuple(reader.declared),
+        problems=tuple(reader.problems),
+        roles=tuple(reader.roles),
+        built_modules=_extension_modules(tree),
     )
+
+
+def _extension_modules(tree: ast.Module) -> tuple[str, ...]:
+    """Top-level names of the extension modules built (``CUDAExtension("quant_cuda", ...)``,
+    ``Extension(name="pkg._speedups")``): the project's own modules, not packages."""
+    found: dict[str, None] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not _callee_name(node).endswith("Extension"):
+            continue
+        named = [k.value for k in node.keywords if k.arg == "name"]
+        for value in (node.args[:1] or named)[:1]:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+                found[value.value.split(".")[0]] = None
+    return tuple(found)
+
+
+def _callee_name(node: ast.Call) -> str:
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
 
 
 def project_name(text: str) -> str | None:

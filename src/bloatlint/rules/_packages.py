@@ -18,6 +18,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from bloatlint.analysis import Analysis, is_dev_path
@@ -324,6 +325,18 @@ def old_torch(install: Install) -> bool:
         install.call.values("-i", "--index-url", "--extra-index-url", "-f", "--find-links")
     )
     return re.search(r"/cu(?:10\d|11[0-7])\b", urls) is not None
+
+
+def other_release(install: Install, measured: str | None) -> bool:
+    """Whether the install's version constraint rules out the release bloatlint measured
+    (``torch~=1.8``, ``torch==2.1.0``): its figures would describe other wheels."""
+    if measured is None or install.requirement is None:
+        return False
+    try:
+        specifier = Requirement(install.requirement).specifier
+    except InvalidRequirement:
+        return False
+    return bool(specifier) and not specifier.contains(measured, prereleases=True)
 
 
 # --- the base image ------------------------------------------------------------------------------

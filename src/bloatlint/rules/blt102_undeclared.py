@@ -25,7 +25,8 @@ beside the importing file, or in a folder above it that is not a package, is the
 own (``import locator`` next to ``locator.py``); it still counts as a use of a declared
 package of that name. Nor is a name that a module or package anywhere in the project has
 (code that appends ``scripts/`` to ``sys.path`` imports ``prepare_data``), nor Python 2's
-standard library (``Queue``, ``urllib2``, ``cPickle``), which no index distributes.
+standard library (``Queue``, ``urllib2``, ``cPickle``), which no index distributes, nor an
+extension module the project's own ``setup.py`` compiles (``CUDAExtension("quant_cuda", ...)``).
 """
 
 from __future__ import annotations

@@ -12,7 +12,10 @@ command or installed manifest, at its first CUDA package.
 
 Why it matters: the 15 nvidia-*-cu12 wheels torch 2.9.1 pulls unpack to 4.6 GB (measured
 Nov 2026), on top of a CUDA runtime image that holds the same libraries; the study behind
-bloatlint found CUDA and cuDNN libraries to be the largest part of ML images' bloat.
+bloatlint found CUDA and cuDNN libraries to be the largest part of ML images' bloat. The size
+is given only where the measured release can be the one installed: a constraint that rules it
+out (``torch~=1.8``, whose wheels hold CUDA themselves; ``torch==2.2.1``) gets the finding
+without a figure.
 
 Example::
 
@@ -49,6 +52,7 @@ from bloatlint.rules._packages import (
     local_cuda,
     old_torch,
     once_per_location,
+    other_release,
     torch_build,
 )
 
@@ -62,6 +66,7 @@ class _Offence:
     shown: str
     figure: Figure | None
     framework: bool
+    unmeasured: bool = False  # a release other than the measured one: no figure fits
 
 
 def check(analysis: Analysis) -> Iterator[Finding]:
@@ -101,8 +106,11 @@ def _offence(analysis: Analysis, install: Install, base: str) -> _Offence | None
         return None
     if _in_base(install, build, base):
         return None
-    figure = None if build.package == "torch" and old_torch(install) else build.wheels
-    return _Offence(install, install.shown(), figure, framework=True)
+    unmeasured = build.package == "torch" and (
+        old_torch(install) or other_release(install, build.measured_release)
+    )
+    figure = None if unmeasured else build.wheels
+    return _Offence(install, install.shown(), figure, framework=True, unmeasured=unmeasured)
 
 
 def _through_torch(
@@ -148,6 +156,8 @@ def _message(group: list[_Offence], base: str) -> str:
 
 
 def _size(group: list[_Offence]) -> str:
+    if any(offence.unmeasured for offence in group):
+        return ""  # torchvision beside torch~=1.8 is an old build too
     frameworks = [o.figure for o in group if o.framework and o.figure is not None]
     if frameworks:
         return f", {max(frameworks, key=lambda figure: figure.mb)}"

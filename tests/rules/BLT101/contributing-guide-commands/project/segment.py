@@ -1,0 +1,5 @@
+import numpy as np
+
+
+def mask(image):
+    return np.asarray(image) > 0

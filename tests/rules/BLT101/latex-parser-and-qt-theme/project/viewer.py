@@ -1,0 +1,5 @@
+import qdarktheme
+
+
+def style(app):
+    app.setStyleSheet(qdarktheme.load_stylesheet())

@@ -1,0 +1,2 @@
+#!/bin/bash
+deepspeed train.py --report_to tensorboard --output_dir ./checkpoints
