@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 import pytest
 
 from bloatlint import knowledge
@@ -74,3 +77,19 @@ def test_plugin_hosts_name_canonical_distributions() -> None:
     assert PLUGIN_HOSTS["flake8.extension"] == "flake8"
     assert "mkdocs.plugins" not in PLUGIN_HOSTS  # plugins must be listed in mkdocs.yml
     assert "flake8.report" not in PLUGIN_HOSTS  # formatters run only when --format names them
+
+
+def test_the_line_reader_of_requires_history_agrees_with_a_full_parse() -> None:
+    text = resources.files(knowledge).joinpath("requires-history.json").read_text("utf-8")
+    table = json.loads(text)["distributions"]
+    assert len(table) > 900
+    for name, by_series in table.items():
+        found = knowledge._series_requirements(name)
+        assert found == {series: tuple(items) for series, items in by_series.items()}, name
+    assert knowledge._series_requirements("not-a-distribution") == {}
+    assert knowledge.older_requirements("tensorboard", "2.15.1") == (
+        "google-auth",
+        "google-auth-oauthlib",
+        "requests",
+        "six",
+    )

@@ -239,25 +239,36 @@ def older_requirements(dist: str, version: str) -> tuple[str, ...]:
     if found is None:
         return ()
     series = f"{int(found.group(1))}.{int(found.group(2) or 0)}"
-    return _requires_history().get(dist, {}).get(series, ())
+    return _series_requirements(dist).get(series, ())
 
 
 @cache
-def _requires_history() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+def _series_requirements(dist: str) -> Mapping[str, tuple[str, ...]]:
+    """One distribution's entry: the file holds one a line, so only that line is parsed (the
+    whole table is 0.7 MB, and a project pins a few dozen distributions)."""
     source = "requires-history.json"
+    text = _requires_history_text()
+    key = f"\n{json.dumps(dist)}: "
+    start = text.find(key)
+    if start == -1:
+        return {}
+    end = text.find("\n", start + len(key))  # the writer ends the table on a line of its own
+    line = text[start + len(key) : end if end != -1 else len(text)].removesuffix(",")
     try:
-        document = json.loads(_read(source))
+        entry = json.loads(line)
     except json.JSONDecodeError as error:
-        raise _fail(source, "parse", str(error)) from error
-    entries = document.get("distributions") if isinstance(document, dict) else None
-    if not isinstance(entries, dict):
-        raise _fail(source, "read", "no 'distributions' table")
-    return MappingProxyType(
-        {
-            name: {series: _strings(items, source, name) for series, items in by_series.items()}
-            for name, by_series in entries.items()
-        }
-    )
+        raise _fail(source, dist, str(error)) from error
+    if not isinstance(entry, dict):
+        raise _fail(source, dist, "expected an object of series")
+    return {series: _strings(items, source, dist) for series, items in entry.items()}
+
+
+@cache
+def _requires_history_text() -> str:
+    text = _read("requires-history.json")
+    if '"distributions": {\n' not in text:
+        raise _fail("requires-history.json", "read", "no 'distributions' table")
+    return text
 
 
 def extended_info(name: str) -> DistInfo | None:
