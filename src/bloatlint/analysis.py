@@ -292,15 +292,19 @@ class Analysis:
     @cached_property
     def third_party_imports(self) -> tuple[Import, ...]:
         stdlib = sys.stdlib_module_names
-        first_party = self.project.config.first_party | self.project.built_modules
         return tuple(
             imp
             for imp in self.project.imports
             if imp.top_level not in stdlib
             and imp.top_level != "__future__"
-            and imp.top_level not in first_party
+            and imp.top_level not in self._own_top_levels
             and not self.project.first_party.is_local(imp.module, imp.location.path)
         )
+
+    @cached_property
+    def _own_top_levels(self) -> frozenset[str]:
+        """Names the project says are its own, and the extension modules it compiles."""
+        return self.project.config.first_party | self.project.built_modules
 
     @cached_property
     def _shadowed_imports(self) -> tuple[Import, ...]:
@@ -315,8 +319,7 @@ class Analysis:
             for imp in self.project.imports
             if imp not in third_party
             and imp.top_level not in sys.stdlib_module_names
-            and imp.top_level not in self.project.config.first_party
-            and imp.top_level not in self.project.built_modules
+            and imp.top_level not in self._own_top_levels
             and not first_party.is_at_root(imp.module)
         )
 

@@ -166,8 +166,9 @@ def _top_level_literals(source: str) -> list[tuple[str, ...]] | None:
                 opening = 3 if source.startswith("(?=", position) else 4
                 found.extend(_top_level_literals(source[position + opening : end - 1]) or [])
             elif char == "(" and not source.startswith(_LOOKAROUND, position):
-                choice = _choice(source[position:end])
-                plain = _plain_alternatives(source[position:end])
+                alternatives = _group_alternatives(source[position:end])
+                choice = _choice(alternatives)
+                plain = _plain(alternatives)
                 if before and plain is not None:
                     # ``\.(?:mp4|mov)``: ".mov" is rarer than "mov" (remove, move)
                     choice = tuple(before + alternative for alternative in plain)
@@ -231,13 +232,16 @@ def _closing(source: str, position: int) -> int | None:
     return None
 
 
-def _choice(group: str) -> tuple[str, ...] | None:
-    """Strings one of which any match of ``(?:a|b)`` or ``(a|b)`` contains: the best literal
-    of each alternative, when every alternative has one."""
+def _group_alternatives(group: str) -> list[str] | None:
+    """The alternatives of ``(?:a|b)`` or ``(a|b)``; ``None`` for a named group, flags or a
+    conditional."""
     body = group[3:-1] if group.startswith("(?:") else group[1:-1]
-    if body.startswith("?"):
-        return None  # a named group, flags or a conditional
-    alternatives = _split_alternatives(body)
+    return None if body.startswith("?") else _split_alternatives(body)
+
+
+def _choice(alternatives: list[str] | None) -> tuple[str, ...] | None:
+    """Strings one of which any match of the group contains: the best literal of each
+    alternative, when every alternative has one."""
     if alternatives is None:
         return None
     literals: list[str] = []
@@ -249,10 +253,8 @@ def _choice(group: str) -> tuple[str, ...] | None:
     return tuple(literals)
 
 
-def _plain_alternatives(group: str) -> list[str] | None:
-    """The alternatives of ``(?:a|b)`` when each is nothing but literal characters."""
-    body = group[3:-1] if group.startswith("(?:") else group[1:-1]
-    alternatives = None if body.startswith("?") else _split_alternatives(body)
+def _plain(alternatives: list[str] | None) -> list[str] | None:
+    """The alternatives as text, when each is nothing but literal characters."""
     if alternatives is None:
         return None
     plain = []

@@ -69,9 +69,9 @@ def _extension_modules(tree: ast.Module) -> tuple[str, ...]:
         if not isinstance(node, ast.Call) or not _callee_name(node).endswith("Extension"):
             continue
         named = [k.value for k in node.keywords if k.arg == "name"]
-        for value in (node.args[:1] or named)[:1]:
-            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
-                found[value.value.split(".")[0]] = None
+        name = node.args[0] if node.args else next(iter(named), None)
+        if isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value:
+            found[name.value.split(".")[0]] = None
     return tuple(found)
 
 
@@ -100,11 +100,7 @@ def _setup_calls(tree: ast.Module) -> list[ast.Call]:
     return [
         node
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and (
-            (isinstance(node.func, ast.Name) and node.func.id == "setup")
-            or (isinstance(node.func, ast.Attribute) and node.func.attr == "setup")
-        )
+        if isinstance(node, ast.Call) and _callee_name(node) == "setup"
     ]
 
 
