@@ -46,6 +46,10 @@ TRICKY: dict[str, str] = {
         'x = f"lxml"\ny = f"{a}mod{b[\'key\']}"\nz = f"{x:fmt}"\n'
         'w = ("one" f"{two}three")\nf"{importlib.import_module(\'q\')}"\n'
     ),
+    "f-string prose": (
+        'card = f"""\nfrom diffusers import {name}\nimport torch\n"""\n'
+        'x = (f"import {a}" "lxml")\nimport b\n'
+    ),
     "escapes": 'x = "a\\x2eb"\ny = "tab\\tb"\nz = r"\\d+"\nw = b"bytes"\n',
     "dynamic imports": (
         "import importlib\nm = importlib.import_module('a.b')\nn = __import__(\"c\")\n"

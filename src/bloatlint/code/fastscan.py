@@ -57,6 +57,8 @@ _LEX = re.compile(
 _PREFIX_CHARS = frozenset("rRbBuUfF")
 _TRIGGERS = "|".join(sorted(_CALLEE_NAMES - {"__import__"}))
 _TRIGGER = re.compile(rf"\b(?:import|__import__)\b|\b(?:{_TRIGGERS})\s*\(")
+# Inside a string only a call in an f-string's field is code; the word "import" is prose.
+_CALL_TRIGGER = re.compile(rf"\b(?:__import__|{_TRIGGERS})\s*\(")
 # Literal prefixes keep these searches fast; a false hit only parses one more chunk.
 _IMPORT_WORD = re.compile("import")
 _FIND_CALL = re.compile("find_")
@@ -78,6 +80,8 @@ _STRING_KEYWORDS = frozenset(
     {"return", "yield", "raise", "case", "match", "elif", "while", "with", "for", "except"}
 )
 _AMBIGUOUS_KEYWORDS = frozenset({"return", "yield", "raise"})
+_OPERAND_AFTER = re.compile(r"[ \t]*[,)\]}:.+%*=<>!&|^/@~\[-]")
+_OPERATOR_BEFORE = frozenset("([{,=:+-*/%<>!&|^~@")
 _LAST_WORD = re.compile(r"(\w+)\s*$")
 _ESCAPED_CANDIDATE = re.compile(r"[\w.\\'\"{}\n -]*")
 
@@ -214,9 +218,12 @@ class _Scanner:
             patterns.append(_TRIGGER)  # a shell call can only be bound through these imports
         for pattern in patterns:
             for match in pattern.finditer(text):
-                if not self._inside_string(match.start()):
-                    chunk = bisect.bisect_right(boundaries, match.start()) - 1
-                    hits.setdefault(chunk, []).append(match.start())
+                start = match.start()
+                if pattern is _IMPORT_WORD and _inside_a_name(text, start):
+                    continue  # ``_import_structure``: a dict of names, often thousands of lines
+                if not self._inside_string(start):
+                    chunk = bisect.bisect_right(boundaries, start) - 1
+                    hits.setdefault(chunk, []).append(start)
         groups: list[_Group] = []
         for chunk in sorted(hits):
             start, end = boundaries[chunk], boundaries[chunk + 1]
@@ -326,16 +333,20 @@ class _Scanner:
     def _strings_of(self, index: int) -> set[str]:
         text = self.text
         start, end = self.starts[index], self.ends[index]
-        before = self._neighbour(index, -1)
-        after = self._neighbour(index, +1)
-        if before is None or after is None:
-            return self._group_strings(index)
+        operand = self._between_operators(start, end)
+        before = after = ""
+        if not operand:
+            before_or_none = self._neighbour(index, -1)
+            after_or_none = self._neighbour(index, +1)
+            if before_or_none is None or after_or_none is None:
+                return self._group_strings(index)
+            before, after = before_or_none, after_or_none
         quote_at = start
         while text[quote_at] not in "'\"":
             quote_at += 1
         kind = text[start:quote_at].lower()
         if "f" in kind:
-            if _TRIGGER.search(text, start, end):
+            if _CALL_TRIGGER.search(text, start, end):
                 raise _Undecided  # a call the walk would see inside the f-string
             self.fstrings.append(text[start:end])
             return set()
@@ -346,9 +357,21 @@ class _Scanner:
             if not (len(value) <= _MAX_STRING and _MODULE_PATH.fullmatch(value)):
                 return set()
             body = value
-        if self._is_statement(index, before, after):
+        if not operand and self._is_statement(index, before, after):
             return set()
         return {body}
+
+    def _between_operators(self, start: int, end: int) -> bool:
+        """Whether punctuation on the same line sits on both sides of the string (``("x",``,
+        ``= "x")``): then it is an operand and no other string is concatenated with it, which
+        most strings show without the search for their neighbours."""
+        text = self.text
+        if not _OPERAND_AFTER.match(text, end):
+            return False
+        position = start - 1
+        while position >= 0 and text[position] in " \t":
+            position -= 1
+        return position >= 0 and text[position] in _OPERATOR_BEFORE
 
     def _group_strings(self, index: int) -> set[str]:
         """Strings of an implicit concatenation, parsed as one expression when it is sure to
@@ -376,7 +399,7 @@ class _Scanner:
         one_line = "\n" not in self.text[self.starts[first] : self.ends[last]]
         if not opener and not (one_line and not before.endswith("\n") and code):
             raise _Undecided  # separate statements or one concatenation: it depends on brackets
-        if any(_TRIGGER.search(token) for token in tokens):
+        if any(_CALL_TRIGGER.search(token) for token in tokens):
             raise _Undecided
         is_fstring = any("f" in re.split("['\"]", token, maxsplit=1)[0].lower() for token in tokens)
         if not opener and not is_fstring and self._is_statement(first, before, after):
@@ -450,6 +473,25 @@ class _Scanner:
 
 _CONFLICT_MARKER = re.compile(r"\n(?:<<<<<<<|=======|>>>>>>>)(?:[ \n]|$)")
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
+
+
+def _inside_a_name(text: str, position: int) -> bool:
+    """Whether the ``import`` at ``position`` is part of a longer name other than the calls
+    the walk reads (``__import__``, ``import_module``)."""
+    after = position + len("import")
+    joined = (position > 0 and _is_word_char(text[position - 1])) or (
+        after < len(text) and _is_word_char(text[after])
+    )
+    if not joined:
+        return False
+    return not (
+        (position >= 2 and text.startswith("__import__", position - 2))
+        or text.startswith("import_module", position)
+    )
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _indent_end(text: str, position: int) -> int:
