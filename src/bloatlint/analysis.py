@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.utils import canonicalize_name
 
-from bloatlint import knowledge, prefilter
+from bloatlint import knowledge, prefilter, shell
 from bloatlint.knowledge.images import images
 from bloatlint.model import Declared, Import, Location
 from bloatlint.project import Project
@@ -192,18 +192,35 @@ def _variants(names: NameIndex, dist: str) -> list[str]:
 # Folders that hold a project's manifests rather than code: studio/requirements/base.txt
 # serves studio/, whatever helper script sits beside it.
 _MANIFEST_FOLDERS = frozenset({"requirements", "requirement", "reqs", "deps", "dependencies"})
+_SCRIPT_FOLDERS = frozenset(
+    {"scripts", "script", "tools", "bin", "ci", "docker", "install", "installation", "setup", "env"}
+)
 
 
 def _companion_detail(host: str, extra: str) -> str:
     return f"what {host}'s [{extra}] extra installs, loaded by {host}"
 
 
-def _served_folder(folder: str) -> str:
-    parts = folder.split("/")
+def _is_script(item: Declared) -> bool:
+    return _is_script_path(item.location.path)
+
+
+def _is_script_path(path: str) -> bool:
+    from bloatlint.manifests.install_script import is_install_script  # it builds on this module
+
+    return is_install_script(path)
+
+
+def _served_folder(manifest: str) -> str:
+    """The folder whose code a manifest serves: its own, or the one above a folder that holds
+    manifests (``requirements/``) or, for an install script, the project's tooling
+    (``scripts/install.sh`` sets up the whole repository)."""
+    parts = manifest.split("/")[:-1]
+    names = _MANIFEST_FOLDERS | (_SCRIPT_FOLDERS if _is_script_path(manifest) else frozenset())
     for index, part in enumerate(parts):
-        if part.lower() in _MANIFEST_FOLDERS:
+        if part.lower() in names:
             return "/".join(parts[:index])
-    return folder
+    return "/".join(parts)
 
 
 # Plugins their host always runs once installed, even those with a rule of their own.
@@ -923,7 +940,7 @@ class Analysis:
             return None
         for found in self.direct_evidence(item.name):
             if found.location is not None:
-                return _served_folder(item.location.path.rpartition("/")[0]), found.location
+                return _served_folder(item.location.path), found.location
         return None
 
     def evidence_for(self, item: Declared) -> list[Evidence]:
@@ -947,8 +964,10 @@ class Analysis:
             detail = f"{needer.name} publishes no wheel for Linux and builds from source with it"
             return [Evidence("build-tool", detail, needer.location)]
         outside = self._external_code.get(stage)
-        if item.stage is not None and outside is not None and not self.direct_evidence(item.name):
-            detail = f"the same stage installs code bloatlint cannot read: {outside.brief}"
+        fetching = item.stage is not None or _is_script(item)
+        if outside is not None and fetching and not self.direct_evidence(item.name):
+            where = "script" if item.stage is None else "stage"
+            detail = f"the same {where} installs code bloatlint cannot read: {outside.brief}"
             return [Evidence("external-code", detail, outside.location)]
         scope = self._scope(item.location.path)
         if scope is None:
@@ -994,7 +1013,7 @@ class Analysis:
     def _scope(self, manifest: str) -> Scope | None:
         """The folders whose code a manifest serves: its own, and the project's packages
         that code imports (``backend/`` importing ``rag_system.main`` runs rag_system too)."""
-        folder = _served_folder(manifest.rpartition("/")[0])
+        folder = _served_folder(manifest)
         if folder not in self._code_folders:
             return None
         if folder not in self._scopes:
@@ -1067,13 +1086,20 @@ class Analysis:
         return found
 
     def _stage_commands(self) -> Iterator[tuple[tuple[str, str], tuple[str, ...], Location]]:
-        """((Dockerfile, stage label), argv without launchers, location) of each RUN command."""
+        """((Dockerfile, stage label), argv without launchers, location) of each RUN command,
+        and ((install script, ""), ...) of each command of a script that installs packages."""
         for dockerfile in self.project.dockerfiles:
             for stage in dockerfile.stages:
                 for instruction in stage.of("RUN"):
                     for command in instruction.commands:
                         key = (dockerfile.relative, stage.label)
                         yield key, command.unwrapped().argv, command.location
+        scripts = {item.location.path for item in self.project.declared if _is_script(item)}
+        for source in self.project.texts:
+            if source.path in scripts:
+                for simple in shell.parse_commands(source.text):
+                    location = Location(source.path, simple.words[0].row + 1)
+                    yield (source.path, ""), shell.unwrap(simple.argv), location
 
     @cached_property
     def _first_party_imports(self) -> list[tuple[str, str]]:

@@ -52,7 +52,7 @@ from bloatlint.shell import Word, executable, parse_commands, python_module, unw
 from bloatlint.suppression import suppressed_codes
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
 # --- the model ---------------------------------------------------------------------------------
 
@@ -1167,12 +1167,25 @@ def dockerfile_contents(dockerfile: Dockerfile, root: Path) -> ParsedFile:
             if instruction.keyword in _COMMAND_KEYWORDS:
                 found.commands.extend(_command_uses(instruction))
             if instruction.keyword == "RUN":
-                _Installs(found, files, stage, position).read()
+                site = _stage_site(files, stage, position)
+                _Installs(found, site).read(instruction.commands)
     return ParsedFile(
         declared=tuple(found.declared),
         commands=tuple(found.commands),
         problems=tuple(found.problems),
         references=tuple(dict.fromkeys(found.references)),
+    )
+
+
+def _stage_site(files: _ImageFiles, stage: Stage, position: int) -> InstallSite:
+    instruction = stage.instructions[position]
+    return InstallSite(
+        find=lambda path: files.find(path, stage, position),
+        workdir=instruction.workdir,
+        group=stage.label,
+        stage=stage.label,
+        is_final_stage=stage.is_final,
+        suppressed=instruction.suppressed,
     )
 
 
@@ -1239,19 +1252,43 @@ def _subcommand(
     return None, None, ()
 
 
+@dataclass(frozen=True)
+class InstallSite:
+    """Where commands install packages: what each declaration records about it, the working
+    directory the commands start in, and the repository file a path they name is (``find``
+    takes a normalised path; ``None`` when it is not in the repository)."""
+
+    find: Callable[[str], Path | None]
+    workdir: str
+    group: str
+    scope: Scope = Scope.MAIN
+    stage: str | None = None
+    is_final_stage: bool = False
+    suppressed: frozenset[str] = frozenset()
+
+
+def read_installs(commands: Iterable[ShellCommand], site: InstallSite) -> ParsedFile:
+    """The packages ``pip``/``uv``/``conda``/``apt-get``... install in these commands, and the
+    manifests they install (``-r FILE``, ``conda env create -f``, ``pip install .``)."""
+    found = _Found()
+    _Installs(found, site).read(commands)
+    return ParsedFile(
+        declared=tuple(found.declared),
+        problems=tuple(found.problems),
+        references=tuple(dict.fromkeys(found.references)),
+    )
+
+
 class _Installs:
-    """Reads the installs of one RUN of one stage, in order (``cd`` moves the working dir)."""
+    """Reads the installs of a sequence of commands, in order (``cd`` moves the working dir)."""
 
-    def __init__(self, found: _Found, files: _ImageFiles, stage: Stage, position: int) -> None:
+    def __init__(self, found: _Found, site: InstallSite) -> None:
         self.found = found
-        self.files = files
-        self.stage = stage
-        self.position = position
-        self.instruction = stage.instructions[position]
-        self.cwd = self.instruction.workdir
+        self.site = site
+        self.cwd = site.workdir
 
-    def read(self) -> None:
-        for command in self.instruction.commands:
+    def read(self, commands: Iterable[ShellCommand]) -> None:
+        for command in commands:
             words = command.unwrapped().words
             if words:
                 self.command(words)
@@ -1321,7 +1358,7 @@ class _Installs:
     def requirements_file(self, word: CommandWord) -> None:
         if "$" in word.text or "://" in word.text:
             return
-        found = self.files.find(self.container_path(word.text), self.stage, self.position)
+        found = self.site.find(self.container_path(word.text))
         if found is not None:
             self.reference(found, _reference_format(found), word.location)
 
@@ -1331,7 +1368,7 @@ class _Installs:
         if "://" in path or path.endswith((".whl", ".tar.gz", ".zip")):
             return
         pyproject = posixpath.join(self.container_path(path), "pyproject.toml")
-        found = self.files.find(pyproject, self.stage, self.position)
+        found = self.site.find(pyproject)
         if found is not None:
             self.reference(found, "pyproject", word.location)
 
@@ -1364,7 +1401,7 @@ class _Installs:
     def conda_file(self, text: str, location: Location) -> None:
         if "$" in text or "://" in text:
             return
-        found = self.files.find(self.container_path(text), self.stage, self.position)
+        found = self.site.find(self.container_path(text))
         if found is not None:
             self.reference(found, "conda", location)
 
@@ -1373,10 +1410,10 @@ class _Installs:
             declared = conda_declaration(
                 word.text,
                 word.location,
-                group=self.stage.label,
-                stage=self.stage.label,
-                is_final_stage=self.stage.is_final,
-                suppressed=self.instruction.suppressed,
+                group=self.site.group,
+                stage=self.site.stage,
+                is_final_stage=self.site.is_final_stage,
+                suppressed=self.site.suppressed,
             )
         except ValueError as error:
             self.problem(word.location, str(error).splitlines()[0])
@@ -1421,21 +1458,21 @@ class _Installs:
                 raw_name=raw_name,
                 manager=manager,
                 location=location,
-                group=self.stage.label,
-                scope=Scope.MAIN,
+                group=self.site.group,
+                scope=self.site.scope,
                 pinned=pinned,
                 extras=extras,
                 version=version,
-                stage=self.stage.label,
-                is_final_stage=self.stage.is_final,
+                stage=self.site.stage,
+                is_final_stage=self.site.is_final_stage,
                 native=manager is Manager.APT,
-                suppressed=self.instruction.suppressed,
+                suppressed=self.site.suppressed,
             )
         )
 
     def reference(self, path: Path, format_name: str, location: Location) -> None:
         self.found.references.append(
-            Reference(path, format_name, location, self.stage.label, self.stage.is_final)
+            Reference(path, format_name, location, self.site.stage, self.site.is_final_stage)
         )
 
     def problem(self, location: Location, message: str) -> None:

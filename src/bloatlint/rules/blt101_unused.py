@@ -10,15 +10,17 @@ installs the pytorch-lightning the code imports), an import no declared package 
 whose name resembles a package whose import name is unknown (``decord`` for ``eva-decord``,
 ``tinycudann`` for ``tiny-cuda-nn``), and a version pin on a dependency of a used package
 (kept on purpose; dependencies are those a lockfile or the installed environment records, and
-the knowledge base's for the rest). A Dockerfile stage that also fetches code from outside the
-repository (``git clone``, a ``git+`` URL) may install packages for that code, which bloatlint
-cannot read: its packages are not reported, nor are build tools (Cython, CMake, ...) beside a
-requirement pip builds from source, nor, in a stage that builds without build isolation, what
-the project's own ``[build-system]`` requires (hatchling, and editables for its editable
-builds). Only a package with none of these is reported,
-once per declaration, at the line that declares it. A manifest inside a folder of code
-(``examples/demo/requirements.txt``) serves that folder: a package only code elsewhere uses is
-reported there, and the message names that use.
+the knowledge base's for the rest). A Dockerfile stage or an install script that also fetches
+code from outside the repository (``git clone``, a ``git+`` URL) may install packages for that
+code, which bloatlint cannot read: its packages are not reported, nor are build tools (Cython,
+CMake, ...) beside a requirement pip builds from source, nor, in a stage that builds without
+build isolation, what the project's own ``[build-system]`` requires (hatchling, and editables
+for its editable builds). Only a package with none of these is reported, once per
+declaration, at the line that declares it. A manifest inside a folder of code
+(``examples/demo/requirements.txt``, ``examples/demo/setup.sh``) serves that folder: a package
+only code elsewhere uses is reported there, and the message names that use. An install
+script in a folder of tooling (``scripts/install.sh``, ``tools/``, ``docker/``) serves the
+whole project.
 
 Why it matters: in the containers studied by Zhang et al. (SIGMETRICS 2024), up to 80% of an
 ML image was packages the workload never touched, and they carried most of its CVEs. Every
@@ -44,6 +46,7 @@ import sys
 from collections.abc import Iterator
 
 from bloatlint.analysis import Analysis
+from bloatlint.manifests.install_script import is_install_script
 from bloatlint.model import Declared, Finding, Location, Manager
 from bloatlint.resolve import costs
 from bloatlint.resolve.graph import Freed
@@ -104,6 +107,8 @@ def message(
 def _where(item: Declared) -> str:
     if item.stage is not None:
         return f'is installed by {item.manager.value} in stage "{item.stage}"'
+    if is_install_script(item.location.path):
+        return f"is installed by {item.manager.value}"
     if item.manager is Manager.CONDA:
         return "(conda) is declared"
     return "is declared"

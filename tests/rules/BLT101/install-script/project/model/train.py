@@ -1,0 +1,4 @@
+import einops
+import torch
+
+print(torch.ones(2), einops)
