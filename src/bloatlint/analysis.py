@@ -192,9 +192,6 @@ def _variants(names: NameIndex, dist: str) -> list[str]:
 # Folders that hold a project's manifests rather than code: studio/requirements/base.txt
 # serves studio/, whatever helper script sits beside it.
 _MANIFEST_FOLDERS = frozenset({"requirements", "requirement", "reqs", "deps", "dependencies"})
-_SCRIPT_FOLDERS = frozenset(
-    {"scripts", "script", "tools", "bin", "ci", "docker", "install", "installation", "setup", "env"}
-)
 
 
 def _companion_detail(host: str, extra: str) -> str:
@@ -213,12 +210,10 @@ def _is_script_path(path: str) -> bool:
 
 def _served_folder(manifest: str) -> str:
     """The folder whose code a manifest serves: its own, or the one above a folder that holds
-    manifests (``requirements/``) or, for an install script, the project's tooling
-    (``scripts/install.sh`` sets up the whole repository)."""
+    manifests (``studio/requirements/base.txt`` serves ``studio``)."""
     parts = manifest.split("/")[:-1]
-    names = _MANIFEST_FOLDERS | (_SCRIPT_FOLDERS if _is_script_path(manifest) else frozenset())
     for index, part in enumerate(parts):
-        if part.lower() in names:
+        if part.lower() in _MANIFEST_FOLDERS:
             return "/".join(parts[:index])
     return "/".join(parts)
 
@@ -1014,8 +1009,8 @@ class Analysis:
         """The folders whose code a manifest serves: its own, and the project's packages
         that code imports (``backend/`` importing ``rag_system.main`` runs rag_system too)."""
         folder = _served_folder(manifest)
-        if folder not in self._code_folders:
-            return None
+        if folder not in self._code_folders or _is_script_path(manifest):
+            return None  # an install script sets up the whole project, wherever it lies
         if folder not in self._scopes:
             self._scopes[folder] = self._folder_scope(folder)
         return self._scopes[folder]

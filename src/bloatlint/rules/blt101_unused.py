@@ -17,10 +17,9 @@ CMake, ...) beside a requirement pip builds from source, nor, in a stage that bu
 build isolation, what the project's own ``[build-system]`` requires (hatchling, and editables
 for its editable builds). Only a package with none of these is reported, once per
 declaration, at the line that declares it. A manifest inside a folder of code
-(``examples/demo/requirements.txt``, ``examples/demo/setup.sh``) serves that folder: a package
-only code elsewhere uses is reported there, and the message names that use. An install
-script in a folder of tooling (``scripts/install.sh``, ``tools/``, ``docker/``) serves the
-whole project.
+(``examples/demo/requirements.txt``) serves that folder: a package only code elsewhere uses
+is reported there, and the message names that use. An install script sets up the whole
+project, wherever it lies (``docs/linux_install.sh``).
 
 Why it matters: in the containers studied by Zhang et al. (SIGMETRICS 2024), up to 80% of an
 ML image was packages the workload never touched, and they carried most of its CVEs. Every
