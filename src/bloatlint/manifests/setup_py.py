@@ -227,6 +227,10 @@ class _Reader:
             self._read_list(self._resolve(value.left), group, scope)
             self._read_list(self._resolve(value.right), group, scope)
             return
+        if isinstance(value, ast.IfExp):  # ['onnxruntime-gpu'] if gpu else ['onnxruntime']
+            self._read_list(self._resolve(value.body), group, scope)
+            self._read_list(self._resolve(value.orelse), group, scope)
+            return
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and self.table:
             for argument in value.args:  # deps_list("accelerate", "torch")
                 self._read_reference(argument, group, scope)
@@ -235,10 +239,16 @@ class _Reader:
             self._read_files(value, group, scope)  # computed at run time: only its files
             return
         for element in value.elts:
-            if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                self._read_string(element, element.value, group, scope)
-            elif isinstance(element, ast.Subscript) and self.table:  # deps["accelerate"]
-                self._read_reference(element.slice, group, scope)
+            self._read_element(element, group, scope)
+
+    def _read_element(self, element: ast.expr, group: str, scope: Scope) -> None:
+        if isinstance(element, ast.Constant) and isinstance(element.value, str):
+            self._read_string(element, element.value, group, scope)
+        elif isinstance(element, ast.Subscript) and self.table:  # deps["accelerate"]
+            self._read_reference(element.slice, group, scope)
+        elif isinstance(element, ast.IfExp):  # 'torchvision<=0.13' if old else 'torchvision'
+            self._read_element(element.body, group, scope)
+            self._read_element(element.orelse, group, scope)
 
     def _read_files(self, value: ast.expr, group: str, scope: Scope) -> None:
         if isinstance(value, ast.Name):

@@ -1,0 +1,4 @@
+import onnx
+import onnxruntime
+import requests
+import torchvision
