@@ -4,6 +4,8 @@ Test runners, linters, formatters, type checkers, notebook servers and profilers
 project does run (in CI, a Makefile, tox, nox, pre-commit, or from its tests) but that are
 declared in the main dependencies or installed in the image's final stage. A development tool
 that nothing runs at all is BLT101 instead; a declaration gets one of the two codes, never both.
+One that a used package requires at run time (yapf, which mmengine imports) is not reported:
+the product needs it wherever it is declared.
 
 Why it matters: a production image needs none of these, and a notebook server or test runner
 in it is both weight and attack surface (jupyter alone pulls in about 100 packages).
@@ -36,6 +38,8 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         if not _in_production(item) or not knowledge.is_dev_tool(item.name):
             continue
         if item.transitive or not analysis.is_dev_only(item.name):
+            continue
+        if analysis.needed_by(item.name, item) is not None:
             continue
         first = analysis.evidence(item.name)[0]
         text = f"{item.raw_name} is a development tool ({first.brief()}) but {_placement(item)}"

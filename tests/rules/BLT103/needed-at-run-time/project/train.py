@@ -1,0 +1,3 @@
+from mmengine.config import Config
+
+print(Config)
