@@ -30,22 +30,13 @@ from packaging.utils import canonicalize_name
 
 from bloatlint import knowledge, prefilter, shell
 from bloatlint.knowledge.images import images
-from bloatlint.model import Declared, Import, Location
+from bloatlint.manifests.install_script import is_install_script
+from bloatlint.model import Declared, Import, Location, is_dev_path
 from bloatlint.project import Project
 
 if TYPE_CHECKING:
     from bloatlint.resolve.graph import DependencyGraph
     from bloatlint.resolve.names import NameIndex
-
-_DEV_DIRS = frozenset(
-    {"test", "tests", "testing", "docs", "doc", "benchmarks", "benchmark", ".github"}
-)
-_DEV_FILES = frozenset(
-    {"conftest.py", "noxfile.py", "setup.py", "fabfile.py", "tasks.py"}
-    # configuration of tools that only run while developing
-    | {".pre-commit-config.yaml", "tox.ini", "pytest.ini", "mypy.ini", ".flake8", ".pylintrc"}
-    | {".coveragerc", ".isort.cfg", "ruff.toml", ".ruff.toml", ".readthedocs.yaml"}
-)
 
 
 # Imported by many packages and restored by backports (audioop-lts, standard-imghdr, ...) that
@@ -199,13 +190,7 @@ def _companion_detail(host: str, extra: str) -> str:
 
 
 def _is_script(item: Declared) -> bool:
-    return _is_script_path(item.location.path)
-
-
-def _is_script_path(path: str) -> bool:
-    from bloatlint.manifests.install_script import is_install_script  # it builds on this module
-
-    return is_install_script(path)
+    return is_install_script(item.location.path)
 
 
 def _served_folder(manifest: str) -> str:
@@ -276,18 +261,6 @@ def _stubbed_distribution(dist: str) -> str | None:
         if dist.endswith(suffix):
             return dist.removesuffix(suffix)
     return None
-
-
-def is_dev_path(path: str) -> bool:
-    """Files that exist for developing the project, not for running it."""
-    parts = path.split("/")
-    name = parts[-1]
-    return (
-        any(part in _DEV_DIRS for part in parts[:-1])
-        or name in _DEV_FILES
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-    )
 
 
 class Analysis:
@@ -1009,7 +982,7 @@ class Analysis:
         """The folders whose code a manifest serves: its own, and the project's packages
         that code imports (``backend/`` importing ``rag_system.main`` runs rag_system too)."""
         folder = _served_folder(manifest)
-        if folder not in self._code_folders or _is_script_path(manifest):
+        if folder not in self._code_folders or is_install_script(manifest):
             return None  # an install script sets up the whole project, wherever it lies
         if folder not in self._scopes:
             self._scopes[folder] = self._folder_scope(folder)
@@ -1089,12 +1062,22 @@ class Analysis:
                     for command in instruction.commands:
                         key = (dockerfile.relative, stage.label)
                         yield key, command.unwrapped().argv, command.location
+        yield from self._script_commands
+
+    @cached_property
+    def _script_commands(self) -> list[tuple[tuple[str, str], tuple[str, ...], Location]]:
+        """The commands of the install scripts, parsed once for the three readers above."""
         scripts = {item.location.path for item in self.project.declared if _is_script(item)}
-        for source in self.project.texts:
-            if source.path in scripts:
-                for simple in shell.parse_commands(source.text):
-                    location = Location(source.path, simple.words[0].row + 1)
-                    yield (source.path, ""), shell.unwrap(simple.argv), location
+        return [
+            (
+                (source.path, ""),
+                shell.unwrap(simple.argv),
+                Location(source.path, simple.words[0].row + 1),
+            )
+            for source in self.project.texts
+            if source.path in scripts
+            for simple in shell.parse_commands(source.text)
+        ]
 
     @cached_property
     def _first_party_imports(self) -> list[tuple[str, str]]:

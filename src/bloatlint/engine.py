@@ -19,7 +19,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from bloatlint import rules
-from bloatlint.analysis import Analysis, is_dev_path
+from bloatlint.analysis import Analysis
 from bloatlint.code.batch import scan_files
 from bloatlint.code.cache import scan_digest
 from bloatlint.code.commands import commands_from_shell, scan_commands
@@ -43,6 +43,7 @@ from bloatlint.model import (
     ParseProblem,
     Scope,
     SourceText,
+    is_dev_path,
 )
 from bloatlint.options import Options
 from bloatlint.project import Project

@@ -204,3 +204,27 @@ class ParsedFile:
     references: tuple[Reference, ...] = ()
     roles: tuple[FileRole, ...] = ()
     built_modules: tuple[str, ...] = ()  # extension modules a setup.py compiles
+
+
+# Where a file says it is for development: read by manifest parsers and by the analysis.
+_DEV_DIRS = frozenset(
+    {"test", "tests", "testing", "docs", "doc", "benchmarks", "benchmark", ".github"}
+)
+_DEV_FILES = frozenset(
+    {"conftest.py", "noxfile.py", "setup.py", "fabfile.py", "tasks.py"}
+    # configuration of tools that only run while developing
+    | {".pre-commit-config.yaml", "tox.ini", "pytest.ini", "mypy.ini", ".flake8", ".pylintrc"}
+    | {".coveragerc", ".isort.cfg", "ruff.toml", ".ruff.toml", ".readthedocs.yaml"}
+)
+
+
+def is_dev_path(path: str) -> bool:
+    """Files that exist for developing the project, not for running it."""
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(part in _DEV_DIRS for part in parts[:-1])
+        or name in _DEV_FILES
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+    )

@@ -163,11 +163,7 @@ class _Scanner:
             prefix = start
             while prefix > 0 and text[prefix - 1] in _PREFIX_CHARS and start - prefix < 2:
                 prefix -= 1
-            if (
-                prefix < start
-                and prefix > 0
-                and (text[prefix - 1].isalnum() or text[prefix - 1] == "_")
-            ):
+            if prefix < start and prefix > 0 and _is_word_char(text[prefix - 1]):
                 prefix = start  # ``if"x"``: the letters belong to a name
             starts.append(prefix)
             ends.append(end)
@@ -334,13 +330,12 @@ class _Scanner:
         text = self.text
         start, end = self.starts[index], self.ends[index]
         operand = self._between_operators(start, end)
-        before = after = ""
+        before: str | None = ""
+        after: str | None = ""
         if not operand:
-            before_or_none = self._neighbour(index, -1)
-            after_or_none = self._neighbour(index, +1)
-            if before_or_none is None or after_or_none is None:
-                return self._group_strings(index)
-            before, after = before_or_none, after_or_none
+            before, after = self._neighbour(index, -1), self._neighbour(index, +1)
+        if before is None or after is None:
+            return self._group_strings(index)
         quote_at = start
         while text[quote_at] not in "'\"":
             quote_at += 1

@@ -18,25 +18,24 @@ import posixpath
 import re
 from pathlib import Path, PurePosixPath
 
-from bloatlint.analysis import is_dev_path
 from bloatlint.manifests import ManifestFormat, relative_path
 from bloatlint.manifests.dockerfile import CommandWord, InstallSite, ShellCommand, read_installs
 from bloatlint.manifests.requirements import read_manifest_text
-from bloatlint.model import Declared, Location, ParsedFile, Scope
+from bloatlint.model import Declared, Location, ParsedFile, Scope, is_dev_path
 from bloatlint.shell import SimpleCommand, parse_commands
 
-SUFFIXES = (".sh", ".bash")
+_SUFFIXES = (".sh", ".bash")
 # A script without one of these words installs nothing; most scripts are skipped unparsed.
 _INSTALLER = re.compile(r"\b(?:pip\d*(?:\.\d+)*|uv|conda|mamba|micromamba|apt-get|apt)\b")
 
 
 def matches(relative: PurePosixPath) -> bool:
-    return relative.suffix in SUFFIXES
+    return is_install_script(relative.as_posix())
 
 
 def is_install_script(path: str) -> bool:
     """Whether a manifest path is a shell script (its declarations have no Dockerfile stage)."""
-    return path.endswith(SUFFIXES)
+    return path.endswith(_SUFFIXES)
 
 
 def parse(path: Path, root: Path) -> ParsedFile:

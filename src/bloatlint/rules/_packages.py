@@ -21,7 +21,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from bloatlint.analysis import Analysis, is_dev_path
+from bloatlint.analysis import Analysis
 from bloatlint.knowledge.images import CudaBuild, images, split_image
 from bloatlint.manifests import relative_path
 from bloatlint.manifests.dockerfile import (
@@ -31,7 +31,7 @@ from bloatlint.manifests.dockerfile import (
     Stage,
     dockerfile_contents,
 )
-from bloatlint.model import Declared, Finding, Location, Manager, Reference, Scope
+from bloatlint.model import Declared, Finding, Location, Manager, Reference, Scope, is_dev_path
 from bloatlint.rules._image import ImageView, absolute, image_view, runs_after, variables_for
 from bloatlint.rules._pip import PipCall, cpu_index, pip_call
 

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from bloatlint.analysis import Analysis, is_dev_path
-from bloatlint.model import Declared, Finding, Import, Scope
+from bloatlint.analysis import Analysis
+from bloatlint.model import Declared, Finding, Import, Scope, is_dev_path
 from bloatlint.rules import Rule
 
 

@@ -39,10 +39,10 @@ from functools import cache
 
 from packaging.utils import canonicalize_name
 
-from bloatlint.analysis import Analysis, is_dev_path
+from bloatlint.analysis import Analysis
 from bloatlint.knowledge.images import DevelImage, images, split_image
 from bloatlint.manifests.dockerfile import ShellCommand
-from bloatlint.model import Finding
+from bloatlint.model import Finding, is_dev_path
 from bloatlint.rules import Rule
 from bloatlint.rules._image import ImageView, commands, from_image_location, image_view, name_of
 from bloatlint.rules._pip import PipCall, pip_call
