@@ -32,7 +32,6 @@ def test_a_good_rule_loads() -> None:
     ("change", "message"),
     [
         ({"package": "Tabulate"}, "not a canonical distribution name"),
-        ({"patterns": ["(unclosed"]}, "bad regex"),
         ({"patterns": []}, "at least one pattern"),
         ({"patterns": "not a list"}, "expected a list of strings"),
         ({"requires_any": ["Pandas"]}, "not a canonical distribution name"),
@@ -43,6 +42,12 @@ def test_a_good_rule_loads() -> None:
 def test_a_bad_rule_raises_with_its_reason(change: dict[str, object], message: str) -> None:
     with pytest.raises(KnowledgeError, match=message):
         knowledge._plugin(4, {**GOOD_RULE, **change})
+
+
+def test_a_bad_regex_raises_when_the_rule_is_first_consulted() -> None:
+    rule = knowledge._plugin(4, {**GOOD_RULE, "patterns": ["(unclosed"]})
+    with pytest.raises(KnowledgeError, match=r"plugin for tabulate: bad regex '\(unclosed'"):
+        _ = rule.patterns
 
 
 def test_a_rule_without_example_names_the_missing_key() -> None:

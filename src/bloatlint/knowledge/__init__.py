@@ -116,12 +116,18 @@ class PluginRule:
     package: str
     why: str
     imports: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
+    pattern_texts: tuple[str, ...]
     files: tuple[str, ...]
     requires_any: tuple[str, ...]
     example: str
     counter_example: str | None
     host_versions: SpecifierSet | None = None
+
+    @property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Compiled when first consulted: a run reads the rules of its declared packages only,
+        and compiling all of them would cost a tenth of a second on every run."""
+        return _compiled(self.pattern_texts, self.package)
 
 
 @dataclass(frozen=True)
@@ -291,10 +297,16 @@ def distributions() -> Mapping[str, DistInfo]:
     return MappingProxyType({name: _dist_info(name, raw) for name, raw in entries.items()})
 
 
-def _compile(pattern: str, where: str) -> re.Pattern[str]:
+@cache
+def _compiled(patterns: tuple[str, ...], package: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(_compile(pattern, package) for pattern in patterns)
+
+
+def _compile(pattern: str, package: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, re.MULTILINE)
     except re.error as error:
+        where = f"plugin for {package}"
         raise _fail("plugins.toml", where, f"bad regex {pattern!r}: {error}") from error
 
 
@@ -307,12 +319,15 @@ def _specifier(raw: object, where: str) -> SpecifierSet | None:
         raise _fail("plugins.toml", f"{where}.host_versions", str(error)) from None
 
 
+_PLUGIN_KEYS = {*PluginRule.__dataclass_fields__, "patterns"} - {"pattern_texts"}
+
+
 def _plugin(index: int, raw: object) -> PluginRule:
     source = "plugins.toml"
     where = f"plugin #{index + 1}"
     if not isinstance(raw, dict):
         raise _fail(source, where, "expected a table")
-    unknown = set(raw) - {f for f in PluginRule.__dataclass_fields__}
+    unknown = set(raw) - _PLUGIN_KEYS
     if unknown:
         raise _fail(source, where, f"unknown keys {sorted(unknown)}")
     try:
@@ -324,7 +339,7 @@ def _plugin(index: int, raw: object) -> PluginRule:
             package=package,
             why=_string(raw["why"], source, f"{where}.why"),
             imports=_strings(raw.get("imports", []), source, f"{where}.imports"),
-            patterns=tuple(_compile(p, where) for p in patterns),
+            pattern_texts=patterns,
             files=_strings(raw.get("files", []), source, f"{where}.files"),
             requires_any=tuple(
                 _canonical(n, source, where)
@@ -336,7 +351,7 @@ def _plugin(index: int, raw: object) -> PluginRule:
         )
     except KeyError as missing:
         raise _fail(source, where, f"missing key {missing}") from None
-    if not rule.patterns:
+    if not rule.pattern_texts:
         raise _fail(source, where, "at least one pattern is required (the example must match)")
     return rule
 
