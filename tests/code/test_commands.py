@@ -134,6 +134,8 @@ def test_bad_files_are_problems_and_the_rest_goes_on(tmp_path: Path) -> None:
             "deploy.sh": b"#!/bin/sh\x00binary",
             "noxfile.py": "def broken(:\n",
             "Procfile": "web: gunicorn app:app\n",
+            # documentation that cannot be decoded proves nothing: skipped, not a problem
+            "examples/umlauts-latin1.md": b"# \xfcber\n```bash\nflask run\n```\n",
         },
     )
     assert [str(use.location) + " " + use.name for use in scan.commands] == [

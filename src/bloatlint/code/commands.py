@@ -51,7 +51,8 @@ def scan_commands(root: Path, files: Iterable[str]) -> CommandScan:
             texts.append(SourceText(relative, text, source.dev))
             commands.extend(source.read(text, relative, source.dev))
         except ManifestError as error:
-            problems.append(ParseProblem(error.location, error.message))
+            if not source.prose:
+                problems.append(ParseProblem(error.location, error.message))
     return CommandScan(tuple(dict.fromkeys(commands)), tuple(texts), tuple(problems))
 
 
@@ -186,9 +187,14 @@ def _argv_uses(elements: Sequence[tuple[str, Location]], dev: bool) -> list[Comm
 
 @dataclass(frozen=True)
 class _Source:
+    """How to read one kind of file; ``prose`` is documentation, read only for the commands it
+    shows: one that cannot be decoded (a test fixture in Latin-1) proves nothing and breaks
+    nothing, so it is skipped without a finding."""
+
     read: Callable[[str, str, bool], list[CommandUse]]
     dev: bool
     sniff: Callable[[Path], bool] | None = None
+    prose: bool = False
 
 
 def _read_text(path: Path, relative: str) -> str:
@@ -748,7 +754,7 @@ def _source_for(path: PurePosixPath) -> _Source | None:
     if suffix == ".md" and (
         name.lower().startswith(_GUIDES) or not _DOC_TREES.intersection(path.parent.parts)
     ):
-        return _Source(_readme, dev=True)
+        return _Source(_readme, dev=True, prose=True)
     if name in _TEXT_ONLY_DEV or name in _TEXT_ONLY_RUNTIME:
         return _Source(_text_only, dev=name in _TEXT_ONLY_DEV)
     if not suffix and not name.startswith("."):

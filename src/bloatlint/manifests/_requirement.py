@@ -84,6 +84,7 @@ def _is_url_or_path(text: str) -> bool:
     head = text.split("@", 1)[0]
     return (
         "://" in head
+        or "/" in head.split(";", 1)[0]  # pip reads ``csrc/layer_norm`` as a directory
         or text.startswith(("git+", "hg+", "svn+", "bzr+", ".", "/", "~"))
         or text.endswith((".whl", ".tar.gz", ".zip"))
     )
