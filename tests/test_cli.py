@@ -94,6 +94,29 @@ def test_extra_file_on_command_line_is_read(tmp_path: Path) -> None:
     )
 
 
+def test_a_dockerfile_named_otherwise_is_read_as_one_when_named_on_the_command_line(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "main.py": "import flask\n",
+            "build/cpu.docker": (
+                "# syntax=docker/dockerfile:1\n"
+                "FROM python:3.11-slim\n"
+                "RUN pip install flask seaborn\n"
+            ),
+        },
+    )
+    result = run_cli(tmp_path, tmp_path / "build" / "cpu.docker", "--select", "BLT1,BLT301")
+    lines = result.stdout.splitlines()
+    assert [line.split(" ", 2)[:2] for line in lines] == [
+        ["build/cpu.docker:3:5:", "BLT301"],
+        ["build/cpu.docker:3:23:", "BLT101"],
+    ]
+    assert lines[1].endswith('seaborn is installed by pip in stage "0" but never imported or run')
+
+
 def test_explain_tells_why(tmp_path: Path) -> None:
     write_tree(
         tmp_path,

@@ -29,7 +29,11 @@ from bloatlint.config import Config
 from bloatlint.discover import Tree, walk
 from bloatlint.manifests import ManifestFormat, format_for, formats, relative_path
 from bloatlint.manifests.dockerfile import FORMAT as dockerfile_format
-from bloatlint.manifests.dockerfile import dockerfile_contents, parse_dockerfile
+from bloatlint.manifests.dockerfile import (
+    dockerfile_contents,
+    looks_like_dockerfile,
+    parse_dockerfile,
+)
 from bloatlint.manifests.setup_py import project_name
 from bloatlint.model import (
     CommandUse,
@@ -137,9 +141,8 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
         config=config,
         installed_by_stages=_installed_by_stages(root, manifests),
         dockerfiles=tuple(
-            parse_dockerfile(root / path, root, config.target)
-            for path in tree.files
-            if dockerfile_format.matches(PurePosixPath(path))
+            parse_dockerfile(path, root, config.target)
+            for path in _dockerfile_paths(root, tree.files, options.extra_files)
         ),
         environment=environment.description if environment else None,
         own_names=_own_names(root, pyproject),
@@ -326,10 +329,19 @@ def _with_target(fmt: ManifestFormat, target: str | None) -> ManifestFormat:
     return replace(fmt, parse=parse)
 
 
+def _dockerfile_paths(root: Path, files: Iterable[str], extra_files: Iterable[Path]) -> list[Path]:
+    """The project's Dockerfiles and those named on the command line, each once."""
+    found = [root / path for path in files if dockerfile_format.matches(PurePosixPath(path))]
+    found += [path for path in extra_files if _format_by_name(path) is dockerfile_format]
+    return list({_identity(path): path for path in found}.values())
+
+
 def _format_by_name(path: Path) -> ManifestFormat:
     fmt = format_for(PurePosixPath(path.name))
     if fmt is not None:
         return fmt
+    if looks_like_dockerfile(path):
+        return formats()["dockerfile"]
     if path.suffix in {".yml", ".yaml"}:
         return formats()["conda"]
     if path.suffix == ".toml":

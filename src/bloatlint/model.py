@@ -218,12 +218,22 @@ _DEV_FILES = frozenset(
 )
 
 
+# integration-tests/, e2e_tests/: a test suite kept as a project of its own
+_TEST_SUITE_DIRS = ("-tests", "_tests")
+
+
+def in_dev_folder(path: str) -> bool:
+    """Whether a file sits in a folder of tests, documentation, benchmarks or CI."""
+    return any(
+        part in _DEV_DIRS or part.endswith(_TEST_SUITE_DIRS) for part in path.split("/")[:-1]
+    )
+
+
 def is_dev_path(path: str) -> bool:
     """Files that exist for developing the project, not for running it."""
-    parts = path.split("/")
-    name = parts[-1]
+    name = path.rsplit("/", 1)[-1]
     return (
-        any(part in _DEV_DIRS for part in parts[:-1])
+        in_dev_folder(path)
         or name in _DEV_FILES
         or name.startswith("test_")
         or name.endswith("_test.py")

@@ -1613,15 +1613,31 @@ def _copied_from(source: str, path: str, destination: str) -> Iterator[str]:
 
 def matches(relative: PurePosixPath) -> bool:
     """``Dockerfile``, ``Containerfile``, ``x.Dockerfile``, ``Dockerfile.gpu``,
-    ``Dockerfile-dev``, ``Containerfile.x``; not ``Dockerfile.dockerignore``."""
+    ``Dockerfile-dev``, ``Dockerfile_amd``, ``Containerfile.x``; not
+    ``Dockerfile.dockerignore``."""
     name = relative.name
     if name.endswith(".dockerignore"):
         return False
     return (
         name in ("Dockerfile", "Containerfile")
         or name.endswith((".Dockerfile", ".dockerfile"))
-        or name.startswith(("Dockerfile.", "Dockerfile-", "Containerfile."))
+        or name.startswith(_NAMED_PREFIXES)
     )
+
+
+_NAMED_PREFIXES = tuple(f"{base}{sep}" for base in ("Dockerfile", "Containerfile") for sep in ".-_")
+_FIRST_INSTRUCTION = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ \t]", re.IGNORECASE)
+
+
+def looks_like_dockerfile(path: Path) -> bool:
+    """Whether a file named on the command line under another name (``cpu.docker``) is a
+    Dockerfile: its first instruction, after comments and parser directives, is FROM or ARG."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return _FIRST_INSTRUCTION.match(head) is not None
 
 
 def parse(path: Path, root: Path) -> ParsedFile:

@@ -5,7 +5,9 @@ project does run (in CI, a Makefile, tox, nox, pre-commit, or from its tests) bu
 declared in the main dependencies or installed in the image's final stage. A development tool
 that nothing runs at all is BLT101 instead; a declaration gets one of the two codes, never both.
 One that a used package requires at run time (yapf, which mmengine imports) is not reported:
-the product needs it wherever it is declared.
+the product needs it wherever it is declared; nor is a manifest in a folder of tests,
+documentation or CI (``integration-tests/pyproject.toml``, ``tests/Dockerfile``), which sets up
+development by its place.
 
 Why it matters: a production image needs none of these, and a notebook server or test runner
 in it is both weight and attack surface (jupyter alone pulls in about 100 packages).
@@ -29,7 +31,7 @@ from collections.abc import Iterator
 
 from bloatlint import knowledge
 from bloatlint.analysis import Analysis
-from bloatlint.model import Declared, Finding, Scope
+from bloatlint.model import Declared, Finding, Scope, in_dev_folder
 from bloatlint.rules import Rule
 
 
@@ -47,6 +49,8 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 
 
 def _in_production(item: Declared) -> bool:
+    if in_dev_folder(item.location.path):
+        return False  # integration-tests/pyproject.toml, tests/Dockerfile: a test suite's own
     if item.stage is not None:
         return item.is_final_stage
     return item.scope is Scope.MAIN

@@ -284,6 +284,8 @@ def test_substitute_follows_docker_and_keeps_unknowns(text: str, expected: str) 
         ("gpu.dockerfile", True),
         ("Dockerfile.gpu", True),
         ("Dockerfile-dev", True),
+        ("Dockerfile_amd", True),
+        ("Containerfile-rocm", True),
         ("Containerfile.cuda", True),
         ("Dockerfile.dockerignore", False),
         ("dockerfile_utils.py", False),
