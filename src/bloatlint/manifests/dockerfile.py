@@ -1065,6 +1065,16 @@ def _is_shell_command(commands: tuple[ShellCommand, ...]) -> bool:
 # --- what the Dockerfile installs ---------------------------------------------------------------
 
 _PIP = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
+_UV_DIR = frozenset({"--project", "--directory"})
+# uv sync's options that take a value; the others are flags
+_UV_SYNC_VALUED = _UV_DIR | {
+    "--extra", "--group", "--no-group", "--only-group", "--python", "--index", "--index-url",
+    "--extra-index-url", "--default-index", "--find-links", "--cache-dir", "--config-file",
+    "--package", "--no-install-package", "--link-mode", "--resolution", "--prerelease",
+    "--exclude-newer", "--index-strategy", "--keyring-provider", "--python-platform",
+    "--refresh-package", "--reinstall-package", "--upgrade-package", "--no-build-package",
+    "--no-binary-package", "--only-binary-package", "--config-setting", "--color",
+}  # fmt: skip
 _PIP_VALUED = frozenset(
     {
         "--requirement", "--constraint", "--editable", "--target", "--platform",
@@ -1305,6 +1315,8 @@ class _Installs:
             self.uv(_after_launcher(words))
         elif name == "pip-sync":
             self.pip(words[1:], subcommand="sync")
+        elif name in ("poetry", "pdm") and argv[1:2] in (("install",), ("sync",)):
+            self.project(CommandWord(".", ".", words[0].location))  # the working directory's
         elif name in _CONDA:
             self.conda(words[1:])
         elif name in _NATIVE:
@@ -1318,6 +1330,19 @@ class _Installs:
             self.pip(rest)
         elif subcommand == "add":
             self.pip(rest, subcommand="install")
+        elif subcommand == "sync":
+            self.sync(rest, words[0])
+
+    def sync(self, words: tuple[CommandWord, ...], uv: CommandWord) -> None:
+        """``uv sync`` installs the project of the working directory (or ``--project``)."""
+        folder = next(
+            (word for option, word in _operands(words, _UV_SYNC_VALUED, "") if option in _UV_DIR),
+            None,
+        )
+        if folder is None:
+            folder = CommandWord(".", ".", uv.location)
+        if "$" not in folder.text:
+            self.project(folder)
 
     def pip(self, words: tuple[CommandWord, ...], subcommand: str | None = None) -> None:
         """``pip [options] install|sync ...``; ``subcommand`` when it is already known."""

@@ -5,10 +5,12 @@ The same distribution declared for conda (environment.yml, ``conda install``) an
 up in one environment: pip overwrites conda's files or installs beside them, so the image
 carries two copies, and conda's solver no longer knows which one is imported. Reported at the
 pip declaration, naming the conda one, when both are in one file (an environment.yml and its
-``pip:`` section) or one Dockerfile stage. Within one Dockerfile stage, a package that two
-installs bring in (a ``pip install -r requirements.txt`` and a later ``pip install numpy``, or
-two requirements files) is reported too: each RUN is a layer, so the image keeps both copies
-even when the second replaces the first. Development-only declarations are left out.
+``pip:`` section) or one Dockerfile stage. Within one Dockerfile stage, a package that a second
+install replaces (a ``pip install -r requirements.txt`` pinning numpy==1.26.4 and a later
+``pip install numpy==2.0.0``, or two files pinning different releases) is reported too: each
+RUN is a layer, so the image keeps both copies. A later install that the first one already
+satisfies (an unpinned or ranged requirement, the same release) changes nothing and is not
+reported. Development-only declarations are left out.
 
 Why it matters: two copies of a large package (numpy, torch, opencv) double its size in the
 image, and the mixed installation breaks later ``conda install`` or ``pip check`` runs.
@@ -70,11 +72,24 @@ def _twice_in_one_stage(
             for item in others:
                 if item.stage is None and item.location.path == first.location.path:
                     continue  # two lines of one file are one install (markers, extras)
+                if not _replaces(first, item):
+                    continue
                 text = (
                     f'{item.raw_name} is installed twice into stage "{stage}" of {dockerfile}:'
                     f" also at {first.location}; each install is a layer the image keeps"
                 )
                 yield Finding("BLT104", item.location, text, name)
+
+
+def _replaces(first: Declared, later: Declared) -> bool:
+    """Whether pip replaces what the first install put in the stage: only an exact release the
+    first one does not pin (numpy==2.0.0 after numpy==1.26.4, or after an unpinned numpy,
+    when the order is known); a later install the first one satisfies changes nothing."""
+    if later.version is None or later.version == first.version:
+        return False
+    if first.version is not None:
+        return True
+    return later.stage is not None  # named by the Dockerfile: after the files it installs
 
 
 def _pip_and_conda(by_name: dict[str, list[Declared]]) -> Iterator[Finding]:

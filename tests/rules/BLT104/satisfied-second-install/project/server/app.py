@@ -1,0 +1,3 @@
+import numpy
+import requests
+import yaml
