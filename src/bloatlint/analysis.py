@@ -35,6 +35,7 @@ from bloatlint.model import Declared, Import, Location, is_dev_path
 from bloatlint.project import Project
 
 if TYPE_CHECKING:
+    from bloatlint.manifests.dockerfile import Stage
     from bloatlint.resolve.graph import DependencyGraph
     from bloatlint.resolve.names import NameIndex
 
@@ -155,12 +156,22 @@ def _fetched_code(argv: tuple[str, ...]) -> str | None:
 
 def _builds_in_place(argv: tuple[str, ...]) -> bool:
     """Whether a command builds a package with the tools already installed: pip without build
-    isolation, or a ``setup.py`` run directly."""
+    isolation, a ``setup.py`` run directly, or make and cmake."""
     if "--no-build-isolation" in argv and any(word in ("pip", "pip3") for word in argv[:3]):
         return True
+    if argv[:1] in (("make",), ("cmake",)):
+        return True  # a build whose recipe bloatlint does not follow
     return any(word.endswith("setup.py") for word in argv[:3]) and any(
         word in ("install", "develop", "build", "build_ext", "bdist_wheel") for word in argv
     )
+
+
+def _lineage(stages: tuple[Stage, ...], stage: Stage) -> list[Stage]:
+    """The stage and the stages it is built ``FROM``, nearest first."""
+    found = [stage]
+    while found[-1].parent is not None and len(found) <= len(stages):
+        found.append(stages[found[-1].parent])
+    return found
 
 
 def _is_local_target(word: str) -> bool:
@@ -1055,13 +1066,20 @@ class Analysis:
 
     def _stage_commands(self) -> Iterator[tuple[tuple[str, str], tuple[str, ...], Location]]:
         """((Dockerfile, stage label), argv without launchers, location) of each RUN command,
-        and ((install script, ""), ...) of each command of a script that installs packages."""
+        and ((install script, ""), ...) of each command of a script that installs packages.
+        A stage's commands count for the stages it is built ``FROM`` too: what a base stage
+        installs is there when a stage built on it compiles or fetches code."""
         for dockerfile in self.project.dockerfiles:
             for stage in dockerfile.stages:
+                labels = [ancestor.label for ancestor in _lineage(dockerfile.stages, stage)]
                 for instruction in stage.of("RUN"):
                     for command in instruction.commands:
-                        key = (dockerfile.relative, stage.label)
-                        yield key, command.unwrapped().argv, command.location
+                        for label in labels:
+                            yield (
+                                (dockerfile.relative, label),
+                                command.unwrapped().argv,
+                                command.location,
+                            )
         yield from self._script_commands
 
     @cached_property
