@@ -820,9 +820,11 @@ class Analysis:
     @cached_property
     def needed_by_used(self) -> dict[str, str]:
         """Every distribution some used declared distribution needs, directly or not, mapped
-        to the used declared distribution that brings it in (project-wide)."""
+        to the used declared distribution that brings it in (project-wide). A package that
+        only a Dockerfile stage installs keeps nothing installed outside that image."""
+        outside_images = {item.name for item in self.project.declared if item.stage is None}
         # the project's own distribution needs what the project declares: no reason to keep it
-        return self._needed_from(sorted(self.used - self.project.own_names))
+        return self._needed_from(sorted((self.used & outside_images) - self.project.own_names))
 
     def _needed_from(self, roots: list[str]) -> dict[str, str]:
         """Breadth first, so that each package is credited to the root nearest to it (idna

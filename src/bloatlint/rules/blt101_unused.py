@@ -37,6 +37,8 @@ Fix: delete the declaration. If the package is needed in a way bloatlint cannot 
 with ``# bloatlint: ignore[BLT101]`` on the line, or ``used-packages = ["keras"]`` in
 ``[tool.bloatlint]``. A package that is re-declared without a version although a used package
 already depends on it is reported too: removing the line frees nothing, but the line misleads.
+Only a package installed where that declaration installs counts so: one that a Dockerfile
+stage alone installs keeps nothing installed in the environment a requirements file builds.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         needed_by, elsewhere = analysis.needed_by(item.name, item), analysis.used_elsewhere(item)
         text = message(item, needed_by, elsewhere)
         gain = freed.get(item.name)
-        if needed_by is not None and elsewhere is None:
+        if needed_by is not None:
             extra: dict[str, object] = {"freed_bytes": 0, "freed_packages": []}  # frees nothing
         else:
             if gain is not None and gain.bytes is not None and gain.packages:
@@ -93,11 +95,13 @@ def message(
     item: Declared, needed_by: str | None, elsewhere: tuple[str, Location] | None = None
 ) -> str:
     text = f"{item.raw_name} {_where(item)} but never imported or run"
+    stays = f"it stays installed as a dependency of {needed_by}: removing it frees nothing"
     if elsewhere is not None:
         folder, location = elsewhere
-        text += f" by the code it serves in {folder}/ (only {location} uses it)"
+        text += f" by the code it serves in {folder}/ (only {location} uses it"
+        text += f"; {stays})" if needed_by is not None else ")"
     elif needed_by is not None:
-        text += f" (it stays installed as a dependency of {needed_by}: removing it frees nothing)"
+        text += f" ({stays})"
     elif item.raw_name.replace("-", "_") in sys.stdlib_module_names:
         text += f" (`import {item.raw_name}` is the standard library, not this PyPI package)"
     return text

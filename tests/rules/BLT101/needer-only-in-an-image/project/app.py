@@ -1,0 +1,4 @@
+import flask
+import transformers
+
+app = flask.Flask(__name__)

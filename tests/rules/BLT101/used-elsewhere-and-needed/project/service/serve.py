@@ -1,0 +1,3 @@
+from transformers import pipeline
+
+classify = pipeline("sentiment-analysis")
