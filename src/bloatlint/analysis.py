@@ -156,13 +156,19 @@ def _fetched_code(argv: tuple[str, ...]) -> str | None:
 
 def _builds_in_place(argv: tuple[str, ...]) -> bool:
     """Whether a command builds a package with the tools already installed: pip without build
-    isolation, a ``setup.py`` run directly, or make and cmake."""
+    isolation, or a ``setup.py`` run directly."""
     if "--no-build-isolation" in argv and any(word in ("pip", "pip3") for word in argv[:3]):
         return True
-    if argv[:1] in (("make",), ("cmake",)):
-        return True  # a build whose recipe bloatlint does not follow
     return any(word.endswith("setup.py") for word in argv[:3]) and any(
         word in ("install", "develop", "build", "build_ext", "bdist_wheel") for word in argv
+    )
+
+
+def _before(first: Location, second: Location) -> bool:
+    """Whether ``first`` comes before ``second`` in the same file."""
+    return first.path == second.path and (first.line, first.column) < (
+        second.line,
+        second.column,
     )
 
 
@@ -937,6 +943,8 @@ class Analysis:
         in_place = self._in_place_builds.get(stage) if item.name in BUILD_TOOLS else None
         if in_place is None and item.name in self.project.build_tools:
             in_place = self._own_in_place_builds.get(stage)
+        if in_place is not None and _before(in_place, item.location):
+            in_place = None  # the stage's last build ran before the tool was installed
         if in_place is not None:
             detail = "may be what the same stage builds a package with, without build isolation"
             return [Evidence("build-tool", detail, in_place)]
@@ -1037,22 +1045,19 @@ class Analysis:
 
     @cached_property
     def _in_place_builds(self) -> dict[tuple[str, str], Location]:
-        """Dockerfile stages that build a package with the tools already installed there."""
-        found: dict[tuple[str, str], Location] = {}
-        for key, argv, location in self._stage_commands():
-            if _builds_in_place(argv):
-                found.setdefault(key, location)
-        return found
+        """Dockerfile stages that build a package with the tools already installed there: the
+        last such build, which tools installed before it may serve."""
+        return {key: where for key, argv, where in self._stage_commands() if _builds_in_place(argv)}
 
     @cached_property
     def _own_in_place_builds(self) -> dict[tuple[str, str], Location]:
         """Dockerfile stages that build the project itself (a local path) without build
         isolation: its ``[build-system]`` requirements come from the stage."""
-        found: dict[tuple[str, str], Location] = {}
-        for key, argv, location in self._stage_commands():
-            if _builds_in_place(argv) and any(_is_local_target(word) for word in argv):
-                found.setdefault(key, location)
-        return found
+        return {
+            key: where
+            for key, argv, where in self._stage_commands()
+            if _builds_in_place(argv) and any(_is_local_target(word) for word in argv)
+        }
 
     @cached_property
     def _external_code(self) -> dict[tuple[str, str], _ExternalCode]:
