@@ -920,6 +920,13 @@ class Analysis:
             return False
         return not self.evidence_for(item)
 
+    def _absent_code(self, scope: Scope | None) -> tuple[str, Location] | None:
+        """A submodule the checkout lacks inside the code a declaration serves, if any."""
+        for folder, where in self.project.absent_submodules:
+            if scope is None or f"{folder}/".startswith(scope):
+                return folder, where
+        return None
+
     def used_elsewhere(self, item: Declared) -> tuple[str, Location] | None:
         """For a declaration that serves a folder of code and is unused there: that folder,
         and where code outside it uses the package, if anywhere."""
@@ -959,6 +966,11 @@ class Analysis:
             detail = f"the same {where} installs code bloatlint cannot read: {outside.brief}"
             return [Evidence("external-code", detail, outside.location)]
         scope = self._scope(item.location.path)
+        absent = self._absent_code(scope)
+        if absent is not None and not self.direct_evidence(item.name):
+            folder, line = absent
+            detail = f"the submodule {folder} is not checked out, and its code may use it"
+            return [Evidence("external-code", detail, line)]
         if scope is None:
             return self.evidence(item.name)
         direct = [e for e in self.direct_evidence(item.name) if self._counts_in(e, scope)]

@@ -106,6 +106,7 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
     config_texts = _config_texts(root, tree.files, {text.path for text in command_scan.texts})
     python_files = tuple(path for path in tree.files if path.endswith(".py"))
     pyproject = _root_pyproject(root)
+    absent = tuple(_absent_submodules(root, tree.files))
     return Project(
         root=root,
         files=tree.files,
@@ -130,6 +131,7 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
             *(problem for parsed in manifests for problem in parsed.problems),
             *(problem for scan in code for problem in scan.problems),
             *command_scan.problems,
+            *(_absent_submodule_problem(folder, where) for folder, where in absent),
         ),
         first_party=FirstParty(
             root,
@@ -154,6 +156,7 @@ def build_project(options: Options, config: Config, tree: Tree | None = None) ->
             if options.use_cache
             else {}
         ),
+        absent_submodules=absent,
     )
 
 
@@ -327,6 +330,36 @@ def _with_target(fmt: ManifestFormat, target: str | None) -> ManifestFormat:
         return dockerfile_contents(parse_dockerfile(path, root, target), root)
 
     return replace(fmt, parse=parse)
+
+
+_SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(\S.*?)\s*$")
+
+
+def _absent_submodules(root: Path, files: tuple[str, ...]) -> Iterator[tuple[str, Location]]:
+    """(folder, its ``path =`` line) of each submodule of ``.gitmodules`` whose folder holds
+    no file of the tree."""
+    if ".gitmodules" not in files:
+        return
+    try:
+        lines = (root / ".gitmodules").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    folders = {path.rsplit("/", 1)[0] for path in files if "/" in path}
+    for number, line in enumerate(lines, start=1):
+        match = _SUBMODULE_PATH.match(line)
+        if match is None:
+            continue
+        folder = match.group(1).strip("/")
+        if not any(known == folder or known.startswith(f"{folder}/") for known in folders):
+            yield folder, Location(".gitmodules", number, match.start(1) + 1)
+
+
+def _absent_submodule_problem(folder: str, where: Location) -> ParseProblem:
+    message = (
+        f"submodule {folder} is not checked out (git submodule update --init): its code "
+        "cannot be read, so packages it may use are not reported as unused"
+    )
+    return ParseProblem(where, message)
 
 
 def _dockerfile_paths(root: Path, files: Iterable[str], extra_files: Iterable[Path]) -> list[Path]:

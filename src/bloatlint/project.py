@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bloatlint.config import Config
-from bloatlint.model import CommandUse, Declared, Import, ParseProblem, SourceText
+from bloatlint.model import CommandUse, Declared, Import, Location, ParseProblem, SourceText
 
 if TYPE_CHECKING:
     from bloatlint.code.first_party import FirstParty
@@ -30,6 +30,8 @@ class Project:
     constants found in code. ``own_names`` are the project's own distribution names,
     ``build_tools`` what its ``[build-system]`` requires, ``built_modules`` the top-level
     names of the extension modules its setup.py files compile (``autogptq_cuda_64``).
+    ``absent_submodules`` are (folder, its ``path =`` line) of the submodules of ``.gitmodules``
+    whose folder holds no file: code the checkout lacks (``git submodule update --init``).
     """
 
     root: Path
@@ -51,3 +53,4 @@ class Project:
     built_modules: frozenset[str] = frozenset()
     code_files: tuple[str, ...] = ()
     code_digests: Mapping[str, str] = field(default_factory=dict)
+    absent_submodules: tuple[tuple[str, Location], ...] = ()
