@@ -1639,10 +1639,10 @@ def _copied_from(source: str, path: str, destination: str) -> Iterator[str]:
 def matches(relative: PurePosixPath) -> bool:
     """``Dockerfile``, ``Containerfile``, ``x.Dockerfile``, ``Dockerfile.gpu``,
     ``Dockerfile-dev``, ``Dockerfile_amd``, ``Containerfile.x``; not
-    ``Dockerfile.dockerignore``."""
+    ``Dockerfile.dockerignore`` nor a template (``Dockerfile-uv.jinja``, ``Dockerfile.tmpl``)."""
     name = relative.name
-    if name.endswith(".dockerignore"):
-        return False
+    if name.endswith((".dockerignore", *_TEMPLATE_SUFFIXES)):
+        return False  # a template (Dockerfile-uv.jinja) is not a Dockerfile until rendered
     return (
         name in ("Dockerfile", "Containerfile")
         or name.endswith((".Dockerfile", ".dockerfile"))
@@ -1650,6 +1650,7 @@ def matches(relative: PurePosixPath) -> bool:
     )
 
 
+_TEMPLATE_SUFFIXES = (".jinja", ".jinja2", ".j2", ".tmpl", ".tpl", ".template", ".mustache")
 _NAMED_PREFIXES = tuple(f"{base}{sep}" for base in ("Dockerfile", "Containerfile") for sep in ".-_")
 _FIRST_INSTRUCTION = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ \t]", re.IGNORECASE)
 

@@ -288,6 +288,8 @@ def test_substitute_follows_docker_and_keeps_unknowns(text: str, expected: str) 
         ("Containerfile-rocm", True),
         ("Containerfile.cuda", True),
         ("Dockerfile.dockerignore", False),
+        ("cicd/Dockerfile-uv.jinja", False),
+        ("Dockerfile.tmpl", False),
         ("dockerfile_utils.py", False),
         ("docker-compose.yml", False),
     ],
