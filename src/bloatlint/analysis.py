@@ -1059,7 +1059,8 @@ class Analysis:
     def _in_place_builds(self) -> dict[tuple[str, str], Location]:
         """Dockerfile stages that build a package with the tools already installed there: the
         last such build, which tools installed before it may serve."""
-        return {key: where for key, argv, where in self._stage_commands() if _builds_in_place(argv)}
+        commands = self._stage_commands(inherited=True)
+        return {key: where for key, argv, where in commands if _builds_in_place(argv)}
 
     @cached_property
     def _own_in_place_builds(self) -> dict[tuple[str, str], Location]:
@@ -1067,7 +1068,7 @@ class Analysis:
         isolation: its ``[build-system]`` requirements come from the stage."""
         return {
             key: where
-            for key, argv, where in self._stage_commands()
+            for key, argv, where in self._stage_commands(inherited=True)
             if _builds_in_place(argv) and any(_is_local_target(word) for word in argv)
         }
 
@@ -1083,14 +1084,17 @@ class Analysis:
                 found.setdefault(key, _ExternalCode(fetched, location))
         return found
 
-    def _stage_commands(self) -> Iterator[tuple[tuple[str, str], tuple[str, ...], Location]]:
+    def _stage_commands(
+        self, inherited: bool = False
+    ) -> Iterator[tuple[tuple[str, str], tuple[str, ...], Location]]:
         """((Dockerfile, stage label), argv without launchers, location) of each RUN command,
         and ((install script, ""), ...) of each command of a script that installs packages.
-        A stage's commands count for the stages it is built ``FROM`` too: what a base stage
-        installs is there when a stage built on it compiles or fetches code."""
+        With ``inherited``, a stage's commands count for the stages it is built ``FROM`` too:
+        the build tools a base stage installs are there when a stage built on it compiles."""
         for dockerfile in self.project.dockerfiles:
             for stage in dockerfile.stages:
-                labels = [ancestor.label for ancestor in _lineage(dockerfile.stages, stage)]
+                lineage = _lineage(dockerfile.stages, stage) if inherited else [stage]
+                labels = [ancestor.label for ancestor in lineage]
                 for instruction in stage.of("RUN"):
                     for command in instruction.commands:
                         for label in labels:

@@ -336,8 +336,8 @@ _SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(\S.*?)\s*$")
 
 
 def _absent_submodules(root: Path, files: tuple[str, ...]) -> Iterator[tuple[str, Location]]:
-    """(folder, its ``path =`` line) of each submodule of ``.gitmodules`` whose folder holds
-    no file of the tree."""
+    """(folder, its ``path =`` line) of each submodule of ``.gitmodules`` that a manifest
+    installs and whose folder holds no file of the tree."""
     if ".gitmodules" not in files:
         return
     try:
@@ -350,8 +350,25 @@ def _absent_submodules(root: Path, files: tuple[str, ...]) -> Iterator[tuple[str
         if match is None:
             continue
         folder = match.group(1).strip("/")
-        if not any(known == folder or known.startswith(f"{folder}/") for known in folders):
+        if any(known == folder or known.startswith(f"{folder}/") for known in folders):
+            continue
+        if _installed_by_a_manifest(root, files, folder):
             yield folder, Location(".gitmodules", number, match.start(1) + 1)
+
+
+def _installed_by_a_manifest(root: Path, files: tuple[str, ...], folder: str) -> bool:
+    """Whether a manifest names the folder (``-e ./sd-scripts``, ``{ path = "sd-scripts" }``,
+    ``COPY sd-scripts``): a submodule the project installs, not one it merely vendors (a C++
+    profiler under ``ggml/tracy``)."""
+    for relative in files:
+        if format_for(PurePosixPath(relative)) is None:
+            continue
+        try:
+            if folder in (root / relative).read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _absent_submodule_problem(folder: str, where: Location) -> ParseProblem:
