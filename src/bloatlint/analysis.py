@@ -166,10 +166,7 @@ def _builds_in_place(argv: tuple[str, ...]) -> bool:
 
 def _before(first: Location, second: Location) -> bool:
     """Whether ``first`` comes before ``second`` in the same file."""
-    return first.path == second.path and (first.line, first.column) < (
-        second.line,
-        second.column,
-    )
+    return first.path == second.path and first < second
 
 
 def _lineage(stages: tuple[Stage, ...], stage: Stage) -> list[Stage]:

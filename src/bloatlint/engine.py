@@ -345,30 +345,34 @@ def _absent_submodules(root: Path, files: tuple[str, ...]) -> Iterator[tuple[str
     except (OSError, UnicodeDecodeError):
         return
     folders = {path.rsplit("/", 1)[0] for path in files if "/" in path}
-    for number, line in enumerate(lines, start=1):
-        match = _SUBMODULE_PATH.match(line)
-        if match is None:
-            continue
-        folder = match.group(1).strip("/")
-        if any(known == folder or known.startswith(f"{folder}/") for known in folders):
-            continue
-        if _installed_by_a_manifest(root, files, folder):
-            yield folder, Location(".gitmodules", number, match.start(1) + 1)
+    absent = [
+        (folder, Location(".gitmodules", number, match.start(1) + 1))
+        for number, line in enumerate(lines, start=1)
+        if (match := _SUBMODULE_PATH.match(line)) is not None
+        and not _holds_a_file(folder := match.group(1).strip("/"), folders)
+    ]
+    if absent:
+        manifests = _manifest_texts(root, files)
+        yield from ((f, where) for f, where in absent if any(f in text for text in manifests))
 
 
-def _installed_by_a_manifest(root: Path, files: tuple[str, ...], folder: str) -> bool:
-    """Whether a manifest names the folder (``-e ./sd-scripts``, ``{ path = "sd-scripts" }``,
-    ``COPY sd-scripts``): a submodule the project installs, not one it merely vendors (a C++
-    profiler under ``ggml/tracy``)."""
+def _holds_a_file(folder: str, folders: set[str]) -> bool:
+    return any(known == folder or known.startswith(f"{folder}/") for known in folders)
+
+
+def _manifest_texts(root: Path, files: tuple[str, ...]) -> list[str]:
+    """The text of every manifest: one naming a submodule's folder (``-e ./sd-scripts``,
+    ``{ path = "sd-scripts" }``, ``COPY sd-scripts``) installs it, where a submodule no
+    manifest names is merely vendored (a C++ profiler under ``ggml/tracy``)."""
+    texts = []
     for relative in files:
         if format_for(PurePosixPath(relative)) is None:
             continue
         try:
-            if folder in (root / relative).read_text(encoding="utf-8", errors="replace"):
-                return True
+            texts.append((root / relative).read_text(encoding="utf-8", errors="replace"))
         except OSError:
             continue
-    return False
+    return texts
 
 
 def _absent_submodule_problem(folder: str, where: Location) -> ParseProblem:

@@ -31,7 +31,8 @@ class Project:
     ``build_tools`` what its ``[build-system]`` requires, ``built_modules`` the top-level
     names of the extension modules its setup.py files compile (``autogptq_cuda_64``).
     ``absent_submodules`` are (folder, its ``path =`` line) of the submodules of ``.gitmodules``
-    whose folder holds no file: code the checkout lacks (``git submodule update --init``).
+    that a manifest installs and whose folder holds no file: code the checkout lacks
+    (``git submodule update --init``).
     """
 
     root: Path

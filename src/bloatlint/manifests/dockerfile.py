@@ -1065,16 +1065,8 @@ def _is_shell_command(commands: tuple[ShellCommand, ...]) -> bool:
 # --- what the Dockerfile installs ---------------------------------------------------------------
 
 _PIP = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
+# uv sync's options naming the project folder; its other options' values are never read
 _UV_DIR = frozenset({"--project", "--directory"})
-# uv sync's options that take a value; the others are flags
-_UV_SYNC_VALUED = _UV_DIR | {
-    "--extra", "--group", "--no-group", "--only-group", "--python", "--index", "--index-url",
-    "--extra-index-url", "--default-index", "--find-links", "--cache-dir", "--config-file",
-    "--package", "--no-install-package", "--link-mode", "--resolution", "--prerelease",
-    "--exclude-newer", "--index-strategy", "--keyring-provider", "--python-platform",
-    "--refresh-package", "--reinstall-package", "--upgrade-package", "--no-build-package",
-    "--no-binary-package", "--only-binary-package", "--config-setting", "--color",
-}  # fmt: skip
 _PIP_VALUED = frozenset(
     {
         "--requirement", "--constraint", "--editable", "--target", "--platform",
@@ -1336,7 +1328,7 @@ class _Installs:
     def sync(self, words: tuple[CommandWord, ...], uv: CommandWord) -> None:
         """``uv sync`` installs the project of the working directory (or ``--project``)."""
         folder = next(
-            (word for option, word in _operands(words, _UV_SYNC_VALUED, "") if option in _UV_DIR),
+            (word for option, word in _operands(words, _UV_DIR, "") if option in _UV_DIR),
             None,
         )
         if folder is None:
